@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Every ceiling openwsus enforces, in one place. Each limit says what it
+ * protects and what the peer sees when it is crossed. Changing one is a
+ * policy decision: the README's "Limits" table quotes these values.
+ */
+#ifndef OW_BASE_LIMITS_H
+#define OW_BASE_LIMITS_H
+
+/* Request line plus all header lines. Windows Update and BITS send < 2 KiB;
+ * IIS's default is 16 KiB. Crossing it: 431 and the connection closes. */
+#define OW_MAX_HEADER_BYTES (16 * 1024)
+
+/* Number of header fields in one request. Crossing it: 431. */
+#define OW_MAX_HEADERS 64
+
+/* Request body (SOAP envelopes, admin JSON). A SyncUpdates request carrying
+ * thousands of installed revision ids stays under 1 MiB; ASP.NET's default
+ * maxRequestLength is 4 MiB. Crossing it: 413 before the body is read. */
+#define OW_MAX_BODY_BYTES (4 * 1024 * 1024)
+
+/* Time allowed to receive the request line and headers, counted from the
+ * first byte of the request (slowloris). Crossing it: 408 and close. */
+#define OW_HEADER_TIMEOUT_MS 10000
+
+/* Time allowed to receive a declared request body. Crossing it: 408. */
+#define OW_BODY_TIMEOUT_MS 30000
+
+/* An idle keep-alive connection is closed after this long. Delivery
+ * Optimization reuses a connection within milliseconds between ranges. */
+#define OW_IDLE_TIMEOUT_MS 30000
+
+/* A peer that reads nothing of our response for this long is dropped. */
+#define OW_WRITE_TIMEOUT_MS 60000
+
+/* TLS handshake must complete within this time. */
+#define OW_HANDSHAKE_TIMEOUT_MS 10000
+
+/* Simultaneous connections for the whole process (both ports, all workers);
+ * further connections are accepted and closed at once. Overridable by
+ * [server] max_connections. */
+#define OW_MAX_CONNECTIONS 20000
+
+/* Parts in one Range header. More parts: 416. Overlapping or unsorted sets
+ * beyond this are the "Apache killer" amplification. */
+#define OW_MAX_RANGES 16
+
+/* On SIGTERM, in-flight requests get this long to finish. */
+#define OW_DRAIN_TIMEOUT_MS 30000
+
+/* File bytes read per step when a body must be encrypted (HTTPS), so a large
+ * file never sits in memory whole. */
+#define OW_FILE_CHUNK (256 * 1024)
+
+/* openwsus.conf size; a longer file is refused. */
+#define OW_MAX_CONFIG_BYTES (64 * 1024)
+
+/* Extension of a content file name (".cab", ".psf", ".msu", ...). */
+#define OW_MAX_CONTENT_EXT 8
+
+/* Length of a DNS name (RFC 1035) and of one label. */
+#define OW_MAX_FQDN 253
+#define OW_MAX_LABEL 63
+
+/* Paths built from a data directory. */
+#define OW_MAX_PATH 4096
+
+_Static_assert(OW_MAX_HEADER_BYTES >= 4096, "Windows clients need 4 KiB of headers");
+_Static_assert(OW_MAX_BODY_BYTES <= 64 * 1024 * 1024, "bodies are held in memory");
+_Static_assert(OW_MAX_RANGES >= 1 && OW_MAX_RANGES <= 256, "range parts bound");
+_Static_assert(OW_FILE_CHUNK >= 16 * 1024, "TLS records are 16 KiB");
+
+#endif

@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Installs the Debian 12 packages openwsus needs to build, test and run.
+# Idempotent: when every package is already installed it does nothing.
+set -eu
+PKGS="build-essential pkg-config clang libclang-rt-14-dev \
+libevent-dev node-llhttp libinih-dev libsqlite3-dev libssl-dev \
+openssl curl ca-certificates procps iproute2"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "openwsus: missing packages:$missing; run 'make deps' as root" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends $missing
