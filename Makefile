@@ -7,6 +7,7 @@
 BUILD   ?= build
 CC      ?= cc
 SAN     ?=
+VERSION ?= 0.1.0
 PKGS    := libevent_openssl libevent_pthreads libevent inih sqlite3 openssl
 LLHTTP_SRC ?= /usr/share/llhttp
 LLHTTP_INC ?= /usr/share/include/llhttp
@@ -17,7 +18,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wno-format-nonliteral -Wvla
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(CFLAGS) $(WARN) -fno-strict-aliasing \
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DOW_VERSION=\"$(VERSION)\" $(CFLAGS) $(WARN) -fno-strict-aliasing \
 	   -Isrc -I$(BUILD)/gen -I$(LLHTTP_INC) $(PKG_CFLAGS) $(SAN)
 ALL_LDFLAGS := $(LDFLAGS) $(SAN) -pthread
 
@@ -45,7 +46,8 @@ all: $(BIN) $(UNIT_BIN)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/llhttp/%.o: $(LLHTTP_SRC)/%.c
 	@mkdir -p $(@D)

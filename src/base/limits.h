@@ -41,8 +41,10 @@
  * [server] max_connections. */
 #define OW_MAX_CONNECTIONS 20000
 
-/* Parts in one Range header. More parts: 416. Overlapping or unsorted sets
- * beyond this are the "Apache killer" amplification. */
+/* Parts in one Range header. More parts: the header is ignored and the
+ * whole file is sent with 200, as nginx's max_ranges does; a set with two
+ * overlapping parts is ignored the same way. Many small or overlapping
+ * parts are the "Apache killer" amplification, never a real client. */
 #define OW_MAX_RANGES 16
 
 /* On SIGTERM, in-flight requests get this long to finish. */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The openwsus command line: one binary, git-style verbs, one file per verb.
+ * Each verb is `int cmd_NAME(int argc, char **argv)` returning the process
+ * exit status; errors are printed once, by cli_fail.
+ */
+#ifndef OW_CLI_CLI_H
+#define OW_CLI_CLI_H
+
+#include "base/err.h"
+
+/* Exit statuses. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_configuressl(int argc, char **argv);
+int cmd_content(int argc, char **argv);
+
+/* Prints "openwsus VERB: message" and returns the exit status for err's
+ * code: the one place CLI exit codes are chosen. */
+int cli_fail(const char *verb, const struct ow_err *err);
+
+/* Prints "openwsus VERB: " + message + usage hint; returns CLI_USAGE. */
+int cli_usage(const char *verb, const char *usage, const char *fmt, ...) OW_PRINTF(3, 4);
+
+/* Signals a running `serve` for the data directory to reload (SIGHUP).
+ * Returns the pid signalled, 0 when none runs, or a negative OW_E*. */
+int cli_signal_server(const char *data_dir, struct ow_err *err);
+
+#endif

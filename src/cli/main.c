@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * openwsus entry point: finds the verb in the dispatch table and runs it.
+ * Maintenance verbs act on a data directory on this machine, as wsusutil
+ * does on a WSUS server; `serve` is the daemon.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "cli/cli.h"
+
+struct verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct verb verbs[] = {
+	{ "init", cmd_init, "create a data directory: config, store, keys, lab CA, certificate" },
+	{ "serve", cmd_serve, "run the server: HTTPS metadata port P, HTTP content port P-1" },
+	{ "configuressl", cmd_configuressl, "set the server name and certificate (as wsusutil configuressl)" },
+	{ "content", cmd_content, "content import: store an update file by its digest" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: openwsus VERB [options]\n\nverbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-14s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(f, "\n'openwsus VERB --help' describes a verb.\n");
+}
+
+int cli_fail(const char *verb, const struct ow_err *err)
+{
+	fprintf(stderr, "openwsus %s: %s\n", verb, err->msg[0] ? err->msg : ow_err_str(err->code));
+	switch (err->code) {
+	case OW_OK:
+		return CLI_OK;
+	case OW_EINVAL:
+	case OW_ECONFIG:
+	case OW_ENOENT:
+	case OW_EEXIST:
+	case OW_EPERM:
+	case OW_ELIMIT:
+	case OW_ECRYPTO:
+	case OW_ESTORE:
+	case OW_EIO:
+	case OW_ENOMEM:
+	default:
+		return CLI_FAIL;
+	}
+}
+
+int cli_usage(const char *verb, const char *text, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "openwsus %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", text);
+	return CLI_USAGE;
+}
+
+int cli_signal_server(const char *data_dir, struct ow_err *err)
+{
+	char path[4096], proc[64], *text = NULL, *cmd = NULL;
+	size_t cmdlen = 0;
+	long long pid;
+	int rc;
+
+	if (ow_fmt(path, sizeof(path), "%s/openwsus.pid", data_dir) < 0)
+		return ow_err_set(err, OW_ELIMIT, "path too long");
+	rc = ow_read_file(path, 64, &text, NULL, NULL);
+	if (rc == OW_ENOENT)
+		return 0;
+	if (rc < 0)
+		return ow_err_set(err, rc, "%s: unreadable", path);
+	text[strcspn(text, "\n")] = '\0';
+	rc = ow_parse_ll(text, 2, 4194304, &pid);
+	free(text);
+	if (rc < 0)
+		return 0; /* stale or damaged pid file: nothing to signal */
+	/* Only signal a process that is an openwsus serve (pid files go stale). */
+	snprintf(proc, sizeof(proc), "/proc/%lld/cmdline", pid);
+	if (ow_read_file(proc, 65536, &cmd, &cmdlen, NULL) < 0)
+		return 0;
+	rc = cmdlen > 0 && strstr(cmd, "openwsus") != NULL &&
+	     memmem(cmd, cmdlen, "serve", 6) != NULL;
+	free(cmd);
+	if (!rc)
+		return 0;
+	if (kill((pid_t)pid, SIGHUP) < 0)
+		return errno == ESRCH ? 0 : ow_err_set(err, OW_EPERM, "cannot signal pid %lld", pid);
+	return (int)pid;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? CLI_USAGE : CLI_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("openwsus %s\n", OW_VERSION);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "openwsus: unknown verb '%s'\n", argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}

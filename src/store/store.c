@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Backend selection by URL and the thin calls through the ops table. */
+#include "store/store.h"
+
+#include <string.h>
+
+int store_open(const char *url, const char *data_dir, struct store **out, struct ow_err *err)
+{
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return store_sqlite_ops.open(url + 7, data_dir, out, err);
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return ow_err_set(err, OW_ECONFIG,
+				  "PostgreSQL stores are not available in this build yet");
+	return ow_err_set(err, OW_ECONFIG, "unknown store url '%s' (use sqlite:PATH)", url);
+}
+
+void store_close(struct store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+int store_version(struct store *st, int *version, struct ow_err *err)
+{
+	return st->ops->version(st, version, err);
+}
+
+int store_meta_get(struct store *st, const char *key, char *value, size_t len,
+		   struct ow_err *err)
+{
+	return st->ops->meta_get(st, key, value, len, err);
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value, struct ow_err *err)
+{
+	return st->ops->meta_set(st, key, value, err);
+}
+
+int store_content_put(struct store *st, const char *sha1, const char *sha256, uint64_t size,
+		      const char *ext, int *inserted, struct ow_err *err)
+{
+	return st->ops->content_put(st, sha1, sha256, size, ext, inserted, err);
+}
+
+int store_content_count(struct store *st, long long *count, struct ow_err *err)
+{
+	return st->ops->content_count(st, count, err);
+}
