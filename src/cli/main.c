@@ -5,6 +5,7 @@
  * does on a WSUS server; `serve` is the daemon.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,10 +72,10 @@ int cli_usage(const char *verb, const char *text, const char *fmt, ...)
 
 int cli_signal_server(const char *data_dir, struct ow_err *err)
 {
-	char path[4096], proc[64], *text = NULL, *cmd = NULL;
-	size_t cmdlen = 0;
+	char path[4096], proc[64], *text = NULL, cmd[4096];
+	ssize_t cmdlen;
 	long long pid;
-	int rc;
+	int rc, fd;
 
 	if (ow_fmt(path, sizeof(path), "%s/openwsus.pid", data_dir) < 0)
 		return ow_err_set(err, OW_ELIMIT, "path too long");
@@ -90,12 +91,15 @@ int cli_signal_server(const char *data_dir, struct ow_err *err)
 		return 0; /* stale or damaged pid file: nothing to signal */
 	/* Only signal a process that is an openwsus serve (pid files go stale). */
 	snprintf(proc, sizeof(proc), "/proc/%lld/cmdline", pid);
-	if (ow_read_file(proc, 65536, &cmd, &cmdlen, NULL) < 0)
+	fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	rc = cmdlen > 0 && strstr(cmd, "openwsus") != NULL &&
-	     memmem(cmd, cmdlen, "serve", 6) != NULL;
-	free(cmd);
-	if (!rc)
+	cmdlen = read(fd, cmd, sizeof(cmd) - 1); /* /proc sizes read as 0: no ow_read_file */
+	close(fd);
+	if (cmdlen <= 0)
+		return 0;
+	cmd[cmdlen] = '\0';
+	if (strstr(cmd, "openwsus") == NULL || memmem(cmd, (size_t)cmdlen, "\0serve\0", 7) == NULL)
 		return 0;
 	if (kill((pid_t)pid, SIGHUP) < 0)
 		return errno == ESRCH ? 0 : ow_err_set(err, OW_EPERM, "cannot signal pid %lld", pid);

@@ -103,12 +103,10 @@ http_url() { echo "http://$FQDN:$HTTP_PORT$1"; }
 
 # raw PORT: sends stdin to 127.0.0.1:PORT over plain TCP, prints the reply.
 raw() {
-	local port=$1 out
-	exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
 	cat >&3
-	out=$(timeout "${RAW_WAIT:-5}" cat <&3)
+	timeout "${RAW_WAIT:-5}" cat <&3
 	exec 3<&-
-	printf '%s' "$out"
 }
 
 # served_serial DIR: serial of the certificate the HTTPS port presents.
