@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fqdn.h"
@@ -30,11 +31,17 @@
 static int check_tls(const struct ow_config *cfg, struct ow_err *err)
 {
 	char serial[80];
+	struct stat st;
 	long days = 0;
 	int rc;
 
 	if ((rc = ow_fqdn_check(cfg->fqdn, err)) < 0)
 		return rc;
+	if (stat(cfg->tls_key, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return ow_err_set(err, OW_EPERM, "%s is writable by group or others: refusing it",
+				  cfg->tls_key);
+	if (stat(cfg->tls_key, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+		ow_warn("%s is readable by group or others: chmod 600 it", cfg->tls_key);
 	if ((rc = x509_check_pair(cfg->tls_cert, cfg->tls_key, cfg->fqdn, err)) < 0)
 		return rc;
 	if (x509_leaf_days_left(cfg->tls_cert, &days, NULL) == 0 && days < EXPIRY_WARN_DAYS)

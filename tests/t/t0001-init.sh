@@ -39,4 +39,9 @@ out=$("$OPENWSUS" serve --data "$D" 2>&1)
 expect "serve refuses a group-writable configuration" "$?" 1
 expect_match "...and says so" "$out" "writable by group"
 chmod 0600 "$D/openwsus.conf"
+chmod 0620 "$D/tls/server.key"
+out=$("$OPENWSUS" serve --data "$D" --https-port 2 2>&1)
+expect "serve refuses a group-writable TLS key" "$?" 1
+expect_match "...naming the key" "$out" "server.key is writable by group"
+chmod 0600 "$D/tls/server.key"
 finish
