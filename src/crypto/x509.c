@@ -256,63 +256,51 @@ static int write_file(const char *path, const char *data, size_t len, mode_t mod
 	return 0;
 }
 
-/* Writes key as unencrypted PKCS#8 PEM, mode 0600; the encoded bytes are
- * wiped before the buffer is freed. */
-static int write_key(const char *path, EVP_PKEY *key, struct ow_err *err)
+/* Writes what PEM encoders put in bio to path with mode; when secret, the
+ * encoded bytes are wiped before the buffer is freed. Frees bio. */
+static int write_bio(BIO *bio, const char *path, mode_t mode, int secret, const char *what,
+		     struct ow_err *err)
 {
-	BIO *bio = NULL;
 	char *data = NULL;
-	long len = 0;
+	long len = BIO_get_mem_data(bio, &data);
 	int rc;
 
-	bio = BIO_new(BIO_s_mem());
-	if (bio == NULL) {
-		rc = ow_err_set(err, OW_ENOMEM, "writing %s: out of memory", path);
-		goto fail;
-	}
-	if (!PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL)) {
-		rc = ossl_fail(err, OW_ECRYPTO, "cannot encode the key for %s", path);
-		goto fail;
-	}
-	len = BIO_get_mem_data(bio, &data);
-	if (len <= 0 || data == NULL) {
-		rc = ow_err_set(err, OW_ECRYPTO, "cannot encode the key for %s", path);
-		goto fail;
-	}
-	rc = write_file(path, data, (size_t)len, 0600, err);
-fail:
-	if (data != NULL && len > 0)
+	if (len <= 0 || data == NULL)
+		rc = ow_err_set(err, OW_ECRYPTO, "cannot encode the %s for %s", what, path);
+	else
+		rc = write_file(path, data, (size_t)len, mode, err);
+	if (secret && data != NULL && len > 0)
 		OPENSSL_cleanse(data, (size_t)len);
 	BIO_free(bio);
 	return rc;
 }
 
+/* Writes key as unencrypted PKCS#8 PEM, mode 0600. */
+static int write_key(const char *path, EVP_PKEY *key, struct ow_err *err)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+
+	if (bio == NULL)
+		return ow_err_set(err, OW_ENOMEM, "writing %s: out of memory", path);
+	if (!PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL)) {
+		BIO_free(bio);
+		return ossl_fail(err, OW_ECRYPTO, "cannot encode the key for %s", path);
+	}
+	return write_bio(bio, path, 0600, 1, "key", err);
+}
+
 /* Writes leaf, then chain when not NULL, as PEM with mode 0644. */
 static int write_certs(const char *path, X509 *leaf, X509 *chain, struct ow_err *err)
 {
-	BIO *bio = NULL;
-	char *data = NULL;
-	long len;
-	int rc;
+	BIO *bio = BIO_new(BIO_s_mem());
 
-	bio = BIO_new(BIO_s_mem());
-	if (bio == NULL) {
-		rc = ow_err_set(err, OW_ENOMEM, "writing %s: out of memory", path);
-		goto fail;
-	}
+	if (bio == NULL)
+		return ow_err_set(err, OW_ENOMEM, "writing %s: out of memory", path);
 	if (!PEM_write_bio_X509(bio, leaf) || (chain != NULL && !PEM_write_bio_X509(bio, chain))) {
-		rc = ossl_fail(err, OW_ECRYPTO, "cannot encode the certificate for %s", path);
-		goto fail;
+		BIO_free(bio);
+		return ossl_fail(err, OW_ECRYPTO, "cannot encode the certificate for %s", path);
 	}
-	len = BIO_get_mem_data(bio, &data);
-	if (len <= 0 || data == NULL) {
-		rc = ow_err_set(err, OW_ECRYPTO, "cannot encode the certificate for %s", path);
-		goto fail;
-	}
-	rc = write_file(path, data, (size_t)len, 0644, err);
-fail:
-	BIO_free(bio);
-	return rc;
+	return write_bio(bio, path, 0644, 0, "certificate", err);
 }
 
 /* Gives x a random positive serial of SERIAL_BYTES bytes. */
