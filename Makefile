@@ -8,7 +8,7 @@ BUILD   ?= build
 CC      ?= cc
 SAN     ?=
 VERSION ?= 0.1.0
-PKGS    := libevent_openssl libevent_pthreads libevent inih sqlite3 openssl
+PKGS    := libevent_openssl libevent_pthreads libevent inih sqlite3 openssl expat
 LLHTTP_SRC ?= /usr/share/llhttp
 LLHTTP_INC ?= /usr/share/include/llhttp
 

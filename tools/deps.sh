@@ -4,7 +4,7 @@
 # Idempotent: when every package is already installed it does nothing.
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev \
-libevent-dev node-llhttp libinih-dev libsqlite3-dev libssl-dev \
+libevent-dev node-llhttp libinih-dev libsqlite3-dev libssl-dev libexpat1-dev \
 openssl curl ca-certificates procps iproute2"
 missing=""
 for p in $PKGS; do

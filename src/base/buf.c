@@ -3,6 +3,7 @@
 #include "base/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,9 @@ static int grow(struct ow_buf *b, size_t n)
 	size_t need, cap;
 	char *d;
 
-	if (n > b->max - b->len)
+	/* The second test keeps need and the doublings below from wrapping
+	 * when max is huge (SIZE_MAX: "no ceiling"). */
+	if (n > b->max - b->len || n >= SIZE_MAX / 2 - b->len)
 		return OW_ELIMIT;
 	need = b->len + n + 1;
 	if (need <= b->cap)
@@ -45,7 +48,7 @@ static int grow(struct ow_buf *b, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap *= 2;
-	if (cap > b->max + 1)
+	if (cap - 1 > b->max) /* cap > max + 1, which would wrap for SIZE_MAX */
 		cap = b->max + 1;
 	d = realloc(b->data, cap);
 	if (d == NULL)

@@ -72,4 +72,43 @@ _Static_assert(OW_MAX_BODY_BYTES <= 64 * 1024 * 1024, "bodies are held in memory
 _Static_assert(OW_MAX_RANGES >= 1 && OW_MAX_RANGES <= 256, "range parts bound");
 _Static_assert(OW_FILE_CHUNK >= 16 * 1024, "TLS records are 16 KiB");
 
+/* ---- XML reader (src/xml/xml.c): untrusted SOAP bodies and update
+ * documents. Crossing any of these fails the parse with OW_ELIMIT; a SOAP
+ * service answers with a client fault, a sync skips the document. ---- */
+
+/* Bytes of one XML document, checked before the parser sees a byte. The
+ * largest real update documents (35 languages of titles and descriptions)
+ * are well under 1 MiB; SOAP bodies are further capped by
+ * OW_MAX_BODY_BYTES. */
+#define OW_MAX_XML_BYTES (8 * 1024 * 1024)
+
+/* Element nesting. The sample update documents nest at most 9 deep
+ * (applicability rules: And/Or/Not around base rules) and SOAP envelopes
+ * under 10; 64 leaves room for deeper rule trees while keeping any
+ * recursive consumer of the tree shallow. */
+#define OW_MAX_XML_DEPTH 64
+
+/* Elements in one document. The sample bundle with 35 languages and 124
+ * bundled identities has 364; a SyncUpdates request carries one element per
+ * installed or cached revision id, a few thousand. Caps the tree's memory
+ * (about 100 bytes a node). */
+#define OW_MAX_XML_NODES 200000
+
+/* One attribute value. Real values are GUIDs, URLs, registry paths and
+ * base64 digests: under 100 bytes in the sample documents. 64 KiB leaves
+ * room for long rule data without letting one value dominate memory. */
+#define OW_MAX_XML_ATTR_BYTES (64 * 1024)
+
+/* Character data of one element (after entity and CDATA decoding). The
+ * longest texts are descriptions (under 500 bytes in the samples), cookies
+ * and EULA-like notes of a few KiB; 1 MiB is far above them. */
+#define OW_MAX_XML_TEXT_BYTES (1024 * 1024)
+
+_Static_assert(OW_MAX_XML_BYTES >= OW_MAX_BODY_BYTES, "a SOAP body must fit the XML reader");
+_Static_assert(OW_MAX_XML_BYTES <= 64 * 1024 * 1024, "documents are held in memory; expat takes an int length");
+_Static_assert(OW_MAX_XML_DEPTH >= 16 && OW_MAX_XML_DEPTH <= 256, "XML depth bound");
+_Static_assert(OW_MAX_XML_NODES >= 10000 && OW_MAX_XML_NODES <= 10 * 1000 * 1000, "XML node bound");
+_Static_assert(OW_MAX_XML_ATTR_BYTES >= 4096 && OW_MAX_XML_ATTR_BYTES <= OW_MAX_XML_BYTES, "XML attribute bound");
+_Static_assert(OW_MAX_XML_TEXT_BYTES >= 64 * 1024 && OW_MAX_XML_TEXT_BYTES <= OW_MAX_XML_BYTES, "XML text bound");
+
 #endif

@@ -18,32 +18,36 @@
 int ow_parse_ll(const char *s, long long min, long long max, long long *out)
 {
 	const char *p = s;
-	long long v = 0;
+	unsigned long long v = 0, limit = LLONG_MAX;
+	long long r;
 	int neg = 0;
 
 	if (s == NULL || *s == '\0')
 		return OW_EINVAL;
 	if (*p == '-' && min < 0) {
 		neg = 1;
+		limit = (unsigned long long)LLONG_MAX + 1; /* -LLONG_MIN */
 		p++;
 	}
 	if (*p == '\0')
 		return OW_EINVAL;
 	for (; *p; p++) {
-		int d;
+		unsigned d;
 
 		if (*p < '0' || *p > '9')
 			return OW_EINVAL;
-		d = *p - '0';
-		if (v > (LLONG_MAX - d) / 10)
+		d = (unsigned)(*p - '0');
+		if (v > (limit - d) / 10)
 			return OW_EINVAL;
 		v = v * 10 + d;
 	}
 	if (neg)
-		v = -v;
-	if (v < min || v > max)
+		r = v > (unsigned long long)LLONG_MAX ? LLONG_MIN : -(long long)v;
+	else
+		r = (long long)v;
+	if (r < min || r > max)
 		return OW_EINVAL;
-	*out = v;
+	*out = r;
 	return 0;
 }
 

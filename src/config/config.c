@@ -140,11 +140,37 @@ static int on_entry(void *user, const char *section, const char *key, const char
 	return 1;
 }
 
+/* inih reads each line into a buffer of INI_MAX_LINE bytes and cuts a longer
+ * one, reading its rest as a line of its own ("cert = <192 bytes>key = x"
+ * would set key); it also stops at a NUL. Both are refused here, naming the
+ * line. The longest line read whole is INI_MAX_LINE - 2 bytes and its '\n'. */
+#define CONFIG_MAX_LINE (INI_MAX_LINE - 2)
+
+static int check_lines(const char *path, const char *text, size_t len, struct ow_err *err)
+{
+	size_t col = 0;
+	int line = 1;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n') {
+			line++;
+			col = 0;
+		} else if (text[i] == '\0') {
+			return ow_err_set(err, OW_ECONFIG, "%s:%d: NUL byte", path, line);
+		} else if (++col > CONFIG_MAX_LINE) {
+			return ow_err_set(err, OW_ECONFIG, "%s:%d: line longer than %d bytes", path,
+					  line, CONFIG_MAX_LINE);
+		}
+	}
+	return 0;
+}
+
 int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 {
 	struct load_ctx lc = { .cfg = cfg, .err = err };
 	struct stat st;
 	char *text = NULL;
+	size_t len = 0;
 	int rc;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -169,9 +195,13 @@ int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 		return ow_err_set(err, OW_EPERM,
 				  "%s is writable by group or others: refusing it (chmod 600)",
 				  cfg->path);
-	rc = ow_read_file(cfg->path, OW_MAX_CONFIG_BYTES, &text, NULL, err);
+	rc = ow_read_file(cfg->path, OW_MAX_CONFIG_BYTES, &text, &len, err);
 	if (rc < 0)
 		return rc;
+	if ((rc = check_lines(cfg->path, text, len, err)) < 0) {
+		free(text);
+		return rc;
+	}
 	rc = ini_parse_string(text, on_entry, &lc);
 	free(text);
 	if (lc.rc < 0)
@@ -262,7 +292,8 @@ int config_set(const char *path, const char *section, const char *key, const cha
 
 	if (strchr(value, '\n') || strchr(value, '\r') || strchr(value, ';'))
 		return ow_err_set(err, OW_EINVAL, "value for %s may not contain newlines or ';'", key);
-	if (ow_fmt(newline, sizeof(newline), "%s = %s\n", key, value) < 0)
+	if (ow_fmt(newline, sizeof(newline), "%s = %s\n", key, value) < 0 ||
+	    strlen(newline) - 1 > CONFIG_MAX_LINE)
 		return ow_err_set(err, OW_ELIMIT, "value for %s too long", key);
 	rc = ow_read_file(path, OW_MAX_CONFIG_BYTES, &text, &len, err);
 	if (rc < 0)

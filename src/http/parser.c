@@ -80,23 +80,43 @@ static int on_url_complete(llhttp_t *ll)
 	return 0;
 }
 
+/* The header count is checked when a name is complete, not on its first
+ * piece: llhttp hands over a piece as soon as a read ends, so a check on
+ * pieces would answer 431 or 400 for the same bytes (a name with a bad
+ * character after the 64th header) depending on how the network split them. */
 static int on_header_field(llhttp_t *ll, const char *at, size_t len)
 {
 	struct http_parser *p = from_ll(ll);
 
-	if (p->req.nheaders >= OW_MAX_HEADERS && !p->in_value)
-		return fail(p, 431, "too many header fields");
-	if (!p->in_value && p->req.headers[p->req.nheaders].name == NULL)
+	if (p->req.nheaders < OW_MAX_HEADERS && !p->in_value &&
+	    p->req.headers[p->req.nheaders].name == NULL)
 		p->req.headers[p->req.nheaders].name = p->head + p->head_used;
 	return head_append(p, at, len);
+}
+
+/* RFC 9110 token characters: what a field name may contain. The llhttp
+ * build Debian ships accepts spaces and an empty name; openwsus does not. */
+static int is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
 static int on_header_field_complete(llhttp_t *ll)
 {
 	struct http_parser *p = from_ll(ll);
+	const char *name;
 
+	if (p->req.nheaders >= OW_MAX_HEADERS)
+		return fail(p, 431, "too many header fields");
 	if (head_terminate(p) < 0)
 		return -1;
+	name = p->req.headers[p->req.nheaders].name;
+	if (name == NULL || *name == '\0')
+		return fail(p, 400, "empty header field name");
+	for (const char *c = name; *c; c++)
+		if (!is_tchar((unsigned char)*c))
+			return fail(p, 400, "invalid character in a header field name");
 	p->in_value = 1;
 	p->req.headers[p->req.nheaders].value = p->head + p->head_used;
 	return 0;
@@ -140,24 +160,24 @@ static enum http_method map_method(uint8_t m, const char **name)
 	return HTTP_M_OTHER;
 }
 
-/* Splits target into path and query with a second copy in head[]. Only
- * origin-form targets ("/...") are served; "*" and absolute-form are not. */
+/* Splits target into path and query; with a query the path is a second copy
+ * in head[]. Only origin-form targets ("/...") are served; "*" and
+ * absolute-form are not. */
 static int split_target(struct http_parser *p)
 {
-	const char *t = p->req.target, *q;
-	size_t plen;
+	char *t = (char *)p->req.target, *q;
 
 	if (t == NULL || t[0] != '/')
 		return fail(p, 400, "request target must start with '/'");
+	/* Split in place: the '?' becomes the path's terminator, so no copy
+	 * is made and the head limit holds exactly for any target. */
 	q = strchr(t, '?');
-	plen = q ? (size_t)(q - t) : strlen(t);
-	if (plen + 1 > sizeof(p->head) - p->head_used)
-		return fail(p, 431, "request header fields too large");
-	memcpy(p->head + p->head_used, t, plen);
-	p->req.path = p->head + p->head_used;
-	p->head_used += plen;
-	p->head[p->head_used++] = '\0';
-	p->req.query = q ? q + 1 : "";
+	p->req.path = t;
+	p->req.query = "";
+	if (q != NULL) {
+		*q = '\0';
+		p->req.query = q + 1;
+	}
 	return 0;
 }
 

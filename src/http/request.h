@@ -36,8 +36,8 @@ struct http_header {
 struct http_request {
 	enum http_method method;
 	const char *method_name;    /* "GET", ... (static storage) */
-	const char *target;         /* request-target as received */
-	const char *path;           /* target up to '?', NUL-terminated copy */
+	const char *target;         /* request-target up to '?' (the '?' is cut) */
+	const char *path;           /* the same as target: the path part */
 	const char *query;          /* after '?', or "" */
 	struct http_header headers[OW_MAX_HEADERS];
 	size_t nheaders;

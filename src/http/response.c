@@ -129,6 +129,13 @@ int http_res_printf(struct http_response *res, const char *fmt, ...)
 
 void http_res_error(struct http_response *res, int status, const char *msg)
 {
+	/* Drop any part already added (a multipart answer that failed half
+	 * way): an error page is the whole body. */
+	for (size_t i = 0; i < res->nparts; i++)
+		if (res->parts[i].mem && res->parts[i].mem != res->body)
+			evbuffer_free(res->parts[i].mem);
+	res->nparts = 0;
+	res->body_len = 0;
 	evbuffer_drain(res->body, evbuffer_get_length(res->body));
 	res->hlen = 0;
 	res->headers[0] = '\0';

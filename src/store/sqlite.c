@@ -16,24 +16,29 @@
 #include "base/limits.h"
 #include "base/util.h"
 #include "store/schema.h"
-#include "store/store.h"
-
-struct sqlite_store {
-	struct store base;
-	sqlite3 *db;
-};
+#include "store/sqlite_int.h"
 
 static struct sqlite_store *S(struct store *st)
 {
 	return (struct sqlite_store *)st;
 }
 
-static int db_fail(sqlite3 *db, struct ow_err *err, const char *what)
+int sq_fail(sqlite3 *db, struct ow_err *err, const char *what)
 {
 	return ow_err_set(err, OW_ESTORE, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
 }
 
-static int exec(sqlite3 *db, const char *sql, struct ow_err *err)
+void sq_text(sqlite3_stmt *stmt, int col, char *buf, size_t len)
+{
+	const char *v = (const char *)sqlite3_column_text(stmt, col);
+
+	/* Values longer than the row field are cut: rows are for display and
+	 * lookups by id, and every id column has a fixed length. */
+	if (ow_strlcpy(buf, v ? v : "", len) < 0)
+		return;
+}
+
+int sq_exec(sqlite3 *db, const char *sql, struct ow_err *err)
 {
 	char *msg = NULL;
 
@@ -54,21 +59,66 @@ static int current_version(sqlite3 *db, int *v, struct ow_err *err)
 	rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_migrations",
 				-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
-		return db_fail(db, err, "schema version");
+		return sq_fail(db, err, "schema version");
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		sqlite3_finalize(stmt);
-		return db_fail(db, err, "schema version");
+		return sq_fail(db, err, "schema version");
 	}
 	*v = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
 	return 0;
 }
 
+/* The schema files' dialect tokens, as SQLite spells them. */
+static const char *const dialect[][2] = {
+	{ "@AUTOID@", "INTEGER PRIMARY KEY" },
+	{ "@BLOB@", "BLOB" },
+};
+
+/* Returns a new string: sql with every dialect token replaced. */
+static char *apply_dialect(const char *sql)
+{
+	size_t len = strlen(sql), cap = len * 2 + 64, o = 0;
+	char *out = malloc(cap);
+
+	if (out == NULL)
+		return NULL;
+	for (const char *p = sql; *p;) {
+		size_t i;
+
+		for (i = 0; i < sizeof(dialect) / sizeof(dialect[0]); i++) {
+			size_t tl = strlen(dialect[i][0]);
+
+			if (strncmp(p, dialect[i][0], tl) == 0) {
+				size_t rl = strlen(dialect[i][1]);
+
+				if (o + rl + 1 > cap) {
+					free(out);
+					return NULL; /* replacements never grow this much */
+				}
+				memcpy(out + o, dialect[i][1], rl);
+				o += rl;
+				p += tl;
+				break;
+			}
+		}
+		if (i == sizeof(dialect) / sizeof(dialect[0])) {
+			if (o + 2 > cap) {
+				free(out);
+				return NULL;
+			}
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static int migrate(sqlite3 *db, struct ow_err *err)
 {
 	int have, rc;
 
-	rc = exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	rc = sq_exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 		      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
 		  err);
 	if (rc < 0)
@@ -77,35 +127,45 @@ static int migrate(sqlite3 *db, struct ow_err *err)
 		const struct store_migration *m = &store_migrations[i];
 		sqlite3_stmt *stmt = NULL;
 
-		if ((rc = exec(db, "BEGIN IMMEDIATE", err)) < 0)
+		if ((rc = sq_exec(db, "BEGIN IMMEDIATE", err)) < 0)
 			return rc;
 		/* Re-read inside the write lock: another process may have migrated. */
 		if ((rc = current_version(db, &have, err)) < 0)
 			goto rollback;
 		if (m->version <= have) {
-			(void)exec(db, "ROLLBACK", NULL);
+			(void)sq_exec(db, "ROLLBACK", NULL);
 			continue;
 		}
-		if ((rc = exec(db, m->sql, err)) < 0)
-			goto rollback;
+		{
+			char *sql = apply_dialect(m->sql);
+
+			if (sql == NULL) {
+				rc = ow_err_set(err, OW_ENOMEM, "migration %s: out of memory", m->name);
+				goto rollback;
+			}
+			rc = sq_exec(db, sql, err);
+			free(sql);
+			if (rc < 0)
+				goto rollback;
+		}
 		if (sqlite3_prepare_v2(db, "INSERT INTO schema_migrations VALUES (?, ?, "
 					   "strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 				       -1, &stmt, NULL) != SQLITE_OK) {
-			rc = db_fail(db, err, "record migration");
+			rc = sq_fail(db, err, "record migration");
 			goto rollback;
 		}
 		sqlite3_bind_int(stmt, 1, m->version);
 		sqlite3_bind_text(stmt, 2, m->name, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : db_fail(db, err, "record migration");
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : sq_fail(db, err, "record migration");
 		sqlite3_finalize(stmt);
 		if (rc < 0)
 			goto rollback;
-		if ((rc = exec(db, "COMMIT", err)) < 0)
+		if ((rc = sq_exec(db, "COMMIT", err)) < 0)
 			goto rollback;
 	}
 	return 0;
 rollback:
-	(void)exec(db, "ROLLBACK", NULL);
+	(void)sq_exec(db, "ROLLBACK", NULL);
 	return rc;
 }
 
@@ -133,11 +193,11 @@ static int sq_open(const char *rel, const char *data_dir, struct store **out, st
 		umask(old);
 	}
 	if (rc != SQLITE_OK) {
-		rc = db_fail(st->db, err, path);
+		rc = sq_fail(st->db, err, path);
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
-	if ((rc = exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	if ((rc = sq_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 			       " PRAGMA synchronous=NORMAL;", err)) < 0)
 		goto fail;
 	if ((rc = migrate(st->db, err)) < 0)
@@ -171,7 +231,7 @@ static int sq_meta_get(struct store *base, const char *key, char *value, size_t 
 	int rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, err, "meta get");
+		return sq_fail(db, err, "meta get");
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
@@ -182,7 +242,7 @@ static int sq_meta_get(struct store *base, const char *key, char *value, size_t 
 	} else if (rc == SQLITE_DONE) {
 		rc = ow_err_set(err, OW_ENOENT, "meta %s not set", key);
 	} else {
-		rc = db_fail(db, err, "meta get");
+		rc = sq_fail(db, err, "meta get");
 	}
 	sqlite3_finalize(stmt);
 	return rc;
@@ -197,10 +257,10 @@ static int sq_meta_set(struct store *base, const char *key, const char *value, s
 	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
 				   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, err, "meta set");
+		return sq_fail(db, err, "meta set");
 	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : db_fail(db, err, "meta set");
+	rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : sq_fail(db, err, "meta set");
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -217,12 +277,12 @@ static int sq_content_put(struct store *base, const char *sha1, const char *sha2
 				   "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
 				   "ON CONFLICT(sha1) DO NOTHING",
 			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, err, "content put");
+		return sq_fail(db, err, "content put");
 	sqlite3_bind_text(stmt, 1, sha1, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)size);
 	sqlite3_bind_text(stmt, 4, ext, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : db_fail(db, err, "content put");
+	rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : sq_fail(db, err, "content put");
 	sqlite3_finalize(stmt);
 	if (rc < 0)
 		return rc;
@@ -233,7 +293,7 @@ static int sq_content_put(struct store *base, const char *sha1, const char *sha2
 	/* Known already: it must be the same file. */
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM content_file WHERE sha1 = ? AND sha256 = ? AND size = ?",
 			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, err, "content check");
+		return sq_fail(db, err, "content check");
 	sqlite3_bind_text(stmt, 1, sha1, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)size);
@@ -243,7 +303,7 @@ static int sq_content_put(struct store *base, const char *sha1, const char *sha2
 		return 0;
 	if (rc == SQLITE_DONE)
 		return ow_err_set(err, OW_EEXIST, "content %s is recorded with other digests or size", sha1);
-	return db_fail(db, err, "content check");
+	return sq_fail(db, err, "content check");
 }
 
 static int sq_content_count(struct store *base, long long *count, struct ow_err *err)
@@ -253,12 +313,12 @@ static int sq_content_count(struct store *base, long long *count, struct ow_err 
 	int rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM content_file", -1, &stmt, NULL) != SQLITE_OK)
-		return db_fail(db, err, "content count");
+		return sq_fail(db, err, "content count");
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : db_fail(db, err, "content count");
+	return rc == SQLITE_ROW ? 0 : sq_fail(db, err, "content count");
 }
 
 const struct store_ops store_sqlite_ops = {
@@ -270,4 +330,14 @@ const struct store_ops store_sqlite_ops = {
 	.meta_set = sq_meta_set,
 	.content_put = sq_content_put,
 	.content_count = sq_content_count,
+	.revision_put = sq_revision_put,
+	.revision_list = sq_revision_list,
+	.relation_list = sq_relation_list,
+	.group_add = sq_group_add,
+	.group_list = sq_group_list,
+	.approval_set = sq_approval_set,
+	.approval_list = sq_approval_list,
+	.decline_set = sq_decline_set,
+	.audit_add = sq_audit_add,
+	.audit_list = sq_audit_list,
 };

@@ -46,3 +46,60 @@ int store_content_count(struct store *st, long long *count, struct ow_err *err)
 {
 	return st->ops->content_count(st, count, err);
 }
+
+int store_revision_put(struct store *st, const struct store_revision *rev, long long *revision_id,
+		       int *inserted, struct ow_err *err)
+{
+	return st->ops->revision_put(st, rev, revision_id, inserted, err);
+}
+
+int store_revision_list(struct store *st, const char *update_id, store_revision_cb cb, void *arg,
+			struct ow_err *err)
+{
+	return st->ops->revision_list(st, update_id, cb, arg, err);
+}
+
+int store_relation_list(struct store *st, long long revision_id, store_rel_cb cb, void *arg,
+			struct ow_err *err)
+{
+	return st->ops->relation_list(st, revision_id, cb, arg, err);
+}
+
+int store_group_add(struct store *st, const char *group_id, const char *name, const char *parent_id,
+		    struct ow_err *err)
+{
+	return st->ops->group_add(st, group_id, name, parent_id, err);
+}
+
+int store_group_list(struct store *st, store_group_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->group_list(st, cb, arg, err);
+}
+
+int store_approval_set(struct store *st, const struct store_approval_row *a, struct ow_err *err)
+{
+	return st->ops->approval_set(st, a, err);
+}
+
+int store_approval_list(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
+			struct ow_err *err)
+{
+	return st->ops->approval_list(st, update_id, cb, arg, err);
+}
+
+int store_decline_set(struct store *st, const char *update_id, const char *by, int declined,
+		      struct ow_err *err)
+{
+	return st->ops->decline_set(st, update_id, by, declined, err);
+}
+
+int store_audit_add(struct store *st, const char *principal, const char *action, const char *target,
+		    const char *detail, struct ow_err *err)
+{
+	return st->ops->audit_add(st, principal, action, target, detail, err);
+}
+
+int store_audit_list(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->audit_list(st, cb, arg, err);
+}

@@ -17,6 +17,90 @@
 
 struct store;
 
+/* ---- catalog rows (plain data, no ownership) ---------------------------- */
+
+struct store_rel {
+	const char *kind;            /* "prerequisite", "bundled", "supersedes" */
+	const char *related_id;      /* lower-case GUID */
+	int related_revision;        /* -1: none named */
+	int grp;                     /* 0: on its own; k: k-th AtLeastOne group */
+	int is_category;
+};
+
+struct store_file {
+	const char *sha1, *sha256, *name, *modified, *origin;
+	uint64_t size;
+};
+
+/* One update revision to record, with its original document. */
+struct store_revision {
+	const char *update_id;
+	int revision;
+	const char *type, *category_type, *title, *kb, *msrc_severity, *creation_date;
+	int removable, deployable;
+	const void *doc;
+	size_t doc_len;
+	const char *doc_sha256;     /* lower-case hex of doc */
+	const struct store_rel *rels;
+	size_t nrels;
+	const struct store_file *files;
+	size_t nfiles;
+};
+
+struct store_revision_row {
+	long long revision_id;
+	char update_id[37];
+	int revision;
+	char type[32];
+	char category_type[32];
+	char title[512];
+	char kb[32];
+	int removable;
+	int deployable;
+	int is_latest;              /* no newer revision of the update is kept */
+};
+
+struct store_rel_row {
+	char kind[16];
+	char related_id[37];
+	int related_revision;
+	int grp;
+	int is_category;
+};
+
+struct store_group_row {
+	char group_id[37];
+	char name[256];
+	char parent_id[37];         /* "" for All Computers */
+};
+
+struct store_approval_row {
+	char update_id[37];
+	char group_id[37];
+	char action[16];            /* "install", "uninstall", "notapproved" */
+	char deadline[40];          /* RFC 3339 UTC or "" */
+	int apply_to_children;
+	char approved_by[128];
+	char approved_at[40];
+};
+
+struct store_audit_row {
+	long long entry_id;
+	char at[40];
+	char principal[128];
+	char action[64];
+	char target[256];
+	char detail[512];
+};
+
+/* Iteration callbacks return 0 to go on, anything else to stop (that value
+ * is returned by the listing function). */
+typedef int (*store_revision_cb)(const struct store_revision_row *row, void *arg);
+typedef int (*store_rel_cb)(const struct store_rel_row *row, void *arg);
+typedef int (*store_group_cb)(const struct store_group_row *row, void *arg);
+typedef int (*store_approval_cb)(const struct store_approval_row *row, void *arg);
+typedef int (*store_audit_cb)(const struct store_audit_row *row, void *arg);
+
 struct store_ops {
 	const char *name;
 	int (*open)(const char *url, const char *data_dir, struct store **out, struct ow_err *err);
@@ -28,6 +112,23 @@ struct store_ops {
 	int (*content_put)(struct store *st, const char *sha1, const char *sha256, uint64_t size,
 			   const char *ext, int *inserted, struct ow_err *err);
 	int (*content_count)(struct store *st, long long *count, struct ow_err *err);
+	int (*revision_put)(struct store *st, const struct store_revision *rev, long long *revision_id,
+			    int *inserted, struct ow_err *err);
+	int (*revision_list)(struct store *st, const char *update_id, store_revision_cb cb, void *arg,
+			     struct ow_err *err);
+	int (*relation_list)(struct store *st, long long revision_id, store_rel_cb cb, void *arg,
+			     struct ow_err *err);
+	int (*group_add)(struct store *st, const char *group_id, const char *name, const char *parent_id,
+			 struct ow_err *err);
+	int (*group_list)(struct store *st, store_group_cb cb, void *arg, struct ow_err *err);
+	int (*approval_set)(struct store *st, const struct store_approval_row *a, struct ow_err *err);
+	int (*approval_list)(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
+			     struct ow_err *err);
+	int (*decline_set)(struct store *st, const char *update_id, const char *by, int declined,
+			   struct ow_err *err);
+	int (*audit_add)(struct store *st, const char *principal, const char *action, const char *target,
+			 const char *detail, struct ow_err *err);
+	int (*audit_list)(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err);
 };
 
 /* Opens (creating and migrating when needed) the store named by url. */
@@ -49,6 +150,41 @@ int store_meta_set(struct store *st, const char *key, const char *value, struct 
 int store_content_put(struct store *st, const char *sha1, const char *sha256, uint64_t size,
 		      const char *ext, int *inserted, struct ow_err *err) OW_WUR;
 int store_content_count(struct store *st, long long *count, struct ow_err *err) OW_WUR;
+
+/* Records one revision, its relations and files in one transaction. When
+ * the same (update, revision) is already there with the same document,
+ * *inserted is 0 and nothing changes; with another document it is
+ * OW_EEXIST. Older revisions of the update are kept (cleanup removes them). */
+int store_revision_put(struct store *st, const struct store_revision *rev, long long *revision_id,
+		       int *inserted, struct ow_err *err) OW_WUR;
+
+/* Revisions of update_id (NULL: all), by update id then revision. */
+int store_revision_list(struct store *st, const char *update_id, store_revision_cb cb, void *arg,
+			struct ow_err *err) OW_WUR;
+
+/* Relations of one revision, in document order. */
+int store_relation_list(struct store *st, long long revision_id, store_rel_cb cb, void *arg,
+			struct ow_err *err) OW_WUR;
+
+/* A computer group under parent_id. A name already used (in any case) is
+ * OW_EEXIST; an unknown parent is OW_ENOENT. */
+int store_group_add(struct store *st, const char *group_id, const char *name, const char *parent_id,
+		    struct ow_err *err) OW_WUR;
+int store_group_list(struct store *st, store_group_cb cb, void *arg, struct ow_err *err) OW_WUR;
+
+/* Sets (replaces) the approval of an update for a group. */
+int store_approval_set(struct store *st, const struct store_approval_row *a, struct ow_err *err) OW_WUR;
+/* Approvals of update_id (NULL: all). */
+int store_approval_list(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
+			struct ow_err *err) OW_WUR;
+/* Declines (declined = 1) or un-declines an update for every group. */
+int store_decline_set(struct store *st, const char *update_id, const char *by, int declined,
+		      struct ow_err *err) OW_WUR;
+
+/* Appends to the audit trail; lists it oldest first. */
+int store_audit_add(struct store *st, const char *principal, const char *action, const char *target,
+		    const char *detail, struct ow_err *err) OW_WUR;
+int store_audit_list(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err) OW_WUR;
 
 /* Backends. */
 extern const struct store_ops store_sqlite_ops;

@@ -4,22 +4,63 @@
 
 #include <string.h>
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0))
+			return 0; /* overlong, or a surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
 int soap_escape(struct ow_buf *b, const char *s)
 {
+	static const char fffd[] = "\xEF\xBF\xBD";
+	const unsigned char *p = (const unsigned char *)s;
 	int rc = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p && rc == 0; p++) {
+	while (*p && rc == 0) {
+		size_t n;
+
 		switch (*p) {
-		case '&': rc = ow_buf_adds(b, "&amp;"); break;
-		case '<': rc = ow_buf_adds(b, "&lt;"); break;
-		case '>': rc = ow_buf_adds(b, "&gt;"); break;
-		case '"': rc = ow_buf_adds(b, "&quot;"); break;
-		case '\'': rc = ow_buf_adds(b, "&apos;"); break;
-		default:
-			if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-				rc = ow_buf_adds(b, "\xEF\xBF\xBD");
-			else
-				rc = ow_buf_add(b, p, 1);
+		case '&': rc = ow_buf_adds(b, "&amp;"); p++; continue;
+		case '<': rc = ow_buf_adds(b, "&lt;"); p++; continue;
+		case '>': rc = ow_buf_adds(b, "&gt;"); p++; continue;
+		case '"': rc = ow_buf_adds(b, "&quot;"); p++; continue;
+		case '\'': rc = ow_buf_adds(b, "&apos;"); p++; continue;
+		}
+		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
+			rc = ow_buf_adds(b, fffd); /* not allowed in XML 1.0 */
+			p++;
+			continue;
+		}
+		/* Text from peers (a SOAPAction header) may be any bytes: an
+		 * invalid UTF-8 byte becomes U+FFFD so the envelope stays XML. */
+		n = utf8_len(p);
+		if (n == 0) {
+			rc = ow_buf_adds(b, fffd);
+			p++;
+		} else {
+			rc = ow_buf_add(b, p, n);
+			p += n;
 		}
 	}
 	return rc;

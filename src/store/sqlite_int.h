@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal to the SQLite backend: the store struct and helpers shared by
+ * sqlite.c (connection, migrations, meta, content) and sqlite_catalog.c. */
+#ifndef OW_STORE_SQLITE_INT_H
+#define OW_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+};
+
+static inline sqlite3 *sq_db(struct store *st)
+{
+	return ((struct sqlite_store *)st)->db;
+}
+
+int sq_fail(sqlite3 *db, struct ow_err *err, const char *what);
+int sq_exec(sqlite3 *db, const char *sql, struct ow_err *err);
+/* Copies column col as text into buf (len); "" for NULL. */
+void sq_text(sqlite3_stmt *stmt, int col, char *buf, size_t len);
+
+int sq_revision_put(struct store *st, const struct store_revision *rev, long long *revision_id,
+		    int *inserted, struct ow_err *err);
+int sq_revision_list(struct store *st, const char *update_id, store_revision_cb cb, void *arg,
+		     struct ow_err *err);
+int sq_relation_list(struct store *st, long long revision_id, store_rel_cb cb, void *arg,
+		     struct ow_err *err);
+int sq_group_add(struct store *st, const char *group_id, const char *name, const char *parent_id,
+		 struct ow_err *err);
+int sq_group_list(struct store *st, store_group_cb cb, void *arg, struct ow_err *err);
+int sq_approval_set(struct store *st, const struct store_approval_row *a, struct ow_err *err);
+int sq_approval_list(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
+		     struct ow_err *err);
+int sq_decline_set(struct store *st, const char *update_id, const char *by, int declined,
+		   struct ow_err *err);
+int sq_audit_add(struct store *st, const char *principal, const char *action, const char *target,
+		 const char *detail, struct ow_err *err);
+int sq_audit_list(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err);
+
+#endif
