@@ -94,7 +94,7 @@ fuzz:
 check: all
 	$(MAKE) asan
 	$(MAKE) fuzz
-	sh tests/run.sh
+	bash tests/run.sh
 
 deps:
 	sh tools/deps.sh
