@@ -83,14 +83,14 @@ static void check_request(const struct http_parser *p, int done)
 		abort();
 	if (r->query[0] != '\0')
 		check_in_head(p, r->query);
-	/* path is target up to '?', query what follows it. */
+	/* The split is made in place: target and path are the same string
+	 * and a query starts just after the path's terminator. */
 	{
 		size_t pl = strlen(r->path);
 
-		if (strncmp(r->target, r->path, pl) != 0)
+		if (r->target != r->path)
 			abort();
-		if (r->target[pl] == '?' ? strcmp(r->target + pl + 1, r->query) != 0
-					 : (r->target[pl] != '\0' || r->query[0] != '\0'))
+		if (r->query[0] != '\0' && r->query != r->path + pl + 1)
 			abort();
 	}
 	if (r->nheaders > OW_MAX_HEADERS)
