@@ -111,4 +111,41 @@ _Static_assert(OW_MAX_XML_NODES >= 10000 && OW_MAX_XML_NODES <= 10 * 1000 * 1000
 _Static_assert(OW_MAX_XML_ATTR_BYTES >= 4096 && OW_MAX_XML_ATTR_BYTES <= OW_MAX_XML_BYTES, "XML attribute bound");
 _Static_assert(OW_MAX_XML_TEXT_BYTES >= 64 * 1024 && OW_MAX_XML_TEXT_BYTES <= OW_MAX_XML_BYTES, "XML text bound");
 
+/* ---- authentication (src/auth/): local passwords, HTTP Basic credentials,
+ * principal names and the failed-login table. ---- */
+
+/* Bytes of a local account password. argon2id takes any length, but a
+ * login must not make the server hash megabytes; pass phrases of 1 KiB are
+ * far beyond what people type. Longer: refused when set, never matches. */
+#define OW_MAX_PASSWORD 1024
+
+/* Characters of a principal name: "alice", "corp\alice" or "alice@corp".
+ * A Windows logon name (sAMAccountName) has at most 20 characters; 64 leaves
+ * room for the domain or realm part. Longer: refused. */
+#define OW_MAX_PRINCIPAL_NAME 64
+
+/* Decoded bytes of "Authorization: Basic" credentials: a name, ':' and a
+ * password. Longer: the header is refused before anything is copied. */
+#define OW_MAX_BASIC_DECODED (OW_MAX_PRINCIPAL_NAME + 1 + OW_MAX_PASSWORD)
+
+/* Keys in the failed-login table ("user:NAME", "addr:IPv6"), and the length
+ * of one key. The table is fixed at start (about 0.7 MiB); when full the
+ * key touched least recently is forgotten. Longer keys are stored as a
+ * digest, so they never collide with short ones. */
+#define OW_MAX_LIMIT_SLOTS 4096
+#define OW_MAX_LIMIT_KEY 128
+
+/* argon2id parameters accepted in a stored hash: memory in KiB and passes.
+ * A hash edited in the store or imported from elsewhere must not make one
+ * login allocate gigabytes or spin for minutes. These are libsodium's
+ * "sensitive" values (1 GiB, 4 passes); larger: the hash never matches. */
+#define OW_MAX_ARGON2_MEM_KIB (1024 * 1024)
+#define OW_MAX_ARGON2_PASSES 4
+
+_Static_assert(OW_MAX_PASSWORD >= 64 && OW_MAX_PASSWORD <= 64 * 1024, "password bound");
+_Static_assert(OW_MAX_BASIC_DECODED / 3 * 4 + 16 < OW_MAX_HEADER_BYTES, "Basic credentials must fit a header");
+_Static_assert(OW_MAX_LIMIT_SLOTS >= 256 && (OW_MAX_LIMIT_SLOTS & (OW_MAX_LIMIT_SLOTS - 1)) == 0,
+	       "limiter slots: a power of two");
+_Static_assert(OW_MAX_LIMIT_KEY >= 64 && OW_MAX_LIMIT_KEY <= 255, "limiter key length fits a byte");
+
 #endif

@@ -41,4 +41,18 @@ int sq_audit_add(struct store *st, const char *principal, const char *action, co
 		 const char *detail, struct ow_err *err);
 int sq_audit_list(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err);
 
+int sq_decline_get(struct store *st, const char *update_id, int *declined, struct ow_err *err);
+int sq_decline_list(struct store *st, store_decline_cb cb, void *arg, struct ow_err *err);
+int sq_group_delete(struct store *st, const char *group_id, struct ow_err *err);
+int sq_principal_add(struct store *st, const struct store_principal_row *p, struct ow_err *err);
+int sq_principal_find(struct store *st, const char *field, const char *value,
+		      struct store_principal_row *out, struct ow_err *err);
+int sq_principal_list(struct store *st, store_principal_cb cb, void *arg, struct ow_err *err);
+int sq_principal_touch(struct store *st, const char *name, struct ow_err *err);
+int sq_computer_list(struct store *st, store_computer_cb cb, void *arg, struct ow_err *err);
+int sq_member_list(struct store *st, store_member_cb cb, void *arg, struct ow_err *err);
+int sq_member_set(struct store *st, const char *computer_id, const char *group_id, int member,
+		  struct ow_err *err);
+int sq_status_list(struct store *st, store_status_cb cb, void *arg, struct ow_err *err);
+
 #endif

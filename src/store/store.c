@@ -103,3 +103,60 @@ int store_audit_list(struct store *st, store_audit_cb cb, void *arg, struct ow_e
 {
 	return st->ops->audit_list(st, cb, arg, err);
 }
+
+int store_group_delete(struct store *st, const char *group_id, struct ow_err *err)
+{
+	return st->ops->group_delete(st, group_id, err);
+}
+
+int store_principal_add(struct store *st, const struct store_principal_row *p, struct ow_err *err)
+{
+	return st->ops->principal_add(st, p, err);
+}
+
+int store_principal_find(struct store *st, const char *field, const char *value,
+			 struct store_principal_row *out, struct ow_err *err)
+{
+	return st->ops->principal_find(st, field, value, out, err);
+}
+
+int store_principal_list(struct store *st, store_principal_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->principal_list(st, cb, arg, err);
+}
+
+int store_principal_touch(struct store *st, const char *name, struct ow_err *err)
+{
+	return st->ops->principal_touch(st, name, err);
+}
+
+int store_computer_list(struct store *st, store_computer_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->computer_list(st, cb, arg, err);
+}
+
+int store_member_list(struct store *st, store_member_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->member_list(st, cb, arg, err);
+}
+
+int store_member_set(struct store *st, const char *computer_id, const char *group_id, int member,
+		     struct ow_err *err)
+{
+	return st->ops->member_set(st, computer_id, group_id, member, err);
+}
+
+int store_status_list(struct store *st, store_status_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->status_list(st, cb, arg, err);
+}
+
+int store_decline_get(struct store *st, const char *update_id, int *declined, struct ow_err *err)
+{
+	return st->ops->decline_get(st, update_id, declined, err);
+}
+
+int store_decline_list(struct store *st, store_decline_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->decline_list(st, cb, arg, err);
+}

@@ -93,6 +93,41 @@ struct store_audit_row {
 	char detail[512];
 };
 
+struct store_decline_row {
+	char update_id[37];
+	char declined_by[128];
+	char declined_at[40];
+};
+
+struct store_principal_row {
+	char name[128];
+	char role[16];              /* "administrators" or "reporters" */
+	char password_hash[256];    /* "" for mapped principals */
+	char kerberos[256];         /* "" when none */
+	char cert_subject[512];     /* "" when none */
+	char created_at[40];
+	char last_used[40];         /* "" when never */
+};
+
+struct store_computer_row {
+	char computer_id[64];
+	char name[256];
+	char os_description[256];
+	char last_contact[40];
+};
+
+struct store_member_row {
+	char computer_id[64];
+	char group_id[37];
+};
+
+struct store_status_row {
+	char computer_id[64];
+	char update_id[37];
+	char state[16];
+	char last_event[40];
+};
+
 /* Iteration callbacks return 0 to go on, anything else to stop (that value
  * is returned by the listing function). */
 typedef int (*store_revision_cb)(const struct store_revision_row *row, void *arg);
@@ -100,6 +135,11 @@ typedef int (*store_rel_cb)(const struct store_rel_row *row, void *arg);
 typedef int (*store_group_cb)(const struct store_group_row *row, void *arg);
 typedef int (*store_approval_cb)(const struct store_approval_row *row, void *arg);
 typedef int (*store_audit_cb)(const struct store_audit_row *row, void *arg);
+typedef int (*store_decline_cb)(const struct store_decline_row *row, void *arg);
+typedef int (*store_principal_cb)(const struct store_principal_row *row, void *arg);
+typedef int (*store_computer_cb)(const struct store_computer_row *row, void *arg);
+typedef int (*store_member_cb)(const struct store_member_row *row, void *arg);
+typedef int (*store_status_cb)(const struct store_status_row *row, void *arg);
 
 struct store_ops {
 	const char *name;
@@ -129,6 +169,19 @@ struct store_ops {
 	int (*audit_add)(struct store *st, const char *principal, const char *action, const char *target,
 			 const char *detail, struct ow_err *err);
 	int (*audit_list)(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err);
+	int (*group_delete)(struct store *st, const char *group_id, struct ow_err *err);
+	int (*decline_get)(struct store *st, const char *update_id, int *declined, struct ow_err *err);
+	int (*decline_list)(struct store *st, store_decline_cb cb, void *arg, struct ow_err *err);
+	int (*principal_add)(struct store *st, const struct store_principal_row *p, struct ow_err *err);
+	int (*principal_find)(struct store *st, const char *field, const char *value,
+			      struct store_principal_row *out, struct ow_err *err);
+	int (*principal_list)(struct store *st, store_principal_cb cb, void *arg, struct ow_err *err);
+	int (*principal_touch)(struct store *st, const char *name, struct ow_err *err);
+	int (*computer_list)(struct store *st, store_computer_cb cb, void *arg, struct ow_err *err);
+	int (*member_list)(struct store *st, store_member_cb cb, void *arg, struct ow_err *err);
+	int (*member_set)(struct store *st, const char *computer_id, const char *group_id, int member,
+			  struct ow_err *err);
+	int (*status_list)(struct store *st, store_status_cb cb, void *arg, struct ow_err *err);
 };
 
 /* Opens (creating and migrating when needed) the store named by url. */
@@ -181,10 +234,36 @@ int store_approval_list(struct store *st, const char *update_id, store_approval_
 int store_decline_set(struct store *st, const char *update_id, const char *by, int declined,
 		      struct ow_err *err) OW_WUR;
 
+int store_decline_get(struct store *st, const char *update_id, int *declined,
+		      struct ow_err *err) OW_WUR;
+int store_decline_list(struct store *st, store_decline_cb cb, void *arg, struct ow_err *err) OW_WUR;
+
 /* Appends to the audit trail; lists it oldest first. */
 int store_audit_add(struct store *st, const char *principal, const char *action, const char *target,
 		    const char *detail, struct ow_err *err) OW_WUR;
 int store_audit_list(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err) OW_WUR;
+
+/* Deletes a group that has no child group; the two built-in groups and
+ * groups with children are OW_EPERM, an unknown one OW_ENOENT. */
+int store_group_delete(struct store *st, const char *group_id, struct ow_err *err) OW_WUR;
+
+/* Principals of the two security groups. "" fields are stored as NULL. A
+ * name, Kerberos principal or subject already used is OW_EEXIST. */
+int store_principal_add(struct store *st, const struct store_principal_row *p, struct ow_err *err) OW_WUR;
+/* field is "name", "kerberos" or "cert_subject"; OW_ENOENT when none. */
+int store_principal_find(struct store *st, const char *field, const char *value,
+			 struct store_principal_row *out, struct ow_err *err) OW_WUR;
+int store_principal_list(struct store *st, store_principal_cb cb, void *arg, struct ow_err *err) OW_WUR;
+/* Records that a principal was just used (for the audit of idle accounts). */
+int store_principal_touch(struct store *st, const char *name, struct ow_err *err) OW_WUR;
+
+/* Computers, their group memberships and reported update states. */
+int store_computer_list(struct store *st, store_computer_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int store_member_list(struct store *st, store_member_cb cb, void *arg, struct ow_err *err) OW_WUR;
+/* Adds (member = 1) or removes a computer from a group (server-side targeting). */
+int store_member_set(struct store *st, const char *computer_id, const char *group_id, int member,
+		     struct ow_err *err) OW_WUR;
+int store_status_list(struct store *st, store_status_cb cb, void *arg, struct ow_err *err) OW_WUR;
 
 /* Backends. */
 extern const struct store_ops store_sqlite_ops;

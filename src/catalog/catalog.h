@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The catalog: what updates exist, the computer groups, who is approved for
+ * what, and who may decide. Every function validates its input, changes the
+ * store in one transaction where it changes anything, and records each
+ * administrative change in the audit trail with the acting principal.
+ *
+ * Protocol and admin handlers call these; they never speak SQL.
+ */
+#ifndef OW_CATALOG_CATALOG_H
+#define OW_CATALOG_CATALOG_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+#define CATALOG_ALL_COMPUTERS "a0a08746-4dbe-4a37-9adf-9e7652c0b421"
+#define CATALOG_UNASSIGNED "b73ca6ed-5727-47f3-84de-015e03f6a88a"
+
+/* ---- updates ------------------------------------------------------------ */
+
+struct catalog_import_result {
+	char update_id[37];
+	int revision;
+	long long revision_id;
+	int inserted;           /* 0: this revision was already imported */
+	char type[32];
+	char title[512];
+};
+
+/* Imports one upd:Update document (kept byte for byte). Refused with the
+ * reason: malformed or hostile XML, a file without a SHA-1 digest, and a
+ * file whose origin is a remote path or URL (the hardening guide: an
+ * OriginURI that points at a remote, unsigned installer runs it remotely). */
+int catalog_import_xml(struct store *st, const char *xml, size_t len, const char *principal,
+		       struct catalog_import_result *out, struct ow_err *err) OW_WUR;
+
+/* Does origin name something outside this server (UNC, URL, drive path)? */
+int catalog_origin_is_remote(const char *origin);
+
+/* ---- groups ------------------------------------------------------------- */
+
+/* Finds a group by id or (case-insensitive) name. */
+int catalog_group_find(struct store *st, const char *id_or_name, struct store_group_row *out,
+		       struct ow_err *err) OW_WUR;
+/* New group under parent (id or name; NULL: All Computers); its id in id_out. */
+int catalog_group_add(struct store *st, const char *name, const char *parent, const char *principal,
+		      char id_out[37], struct ow_err *err) OW_WUR;
+int catalog_group_delete(struct store *st, const char *id_or_name, const char *principal,
+			 struct ow_err *err) OW_WUR;
+
+/* ---- approvals ---------------------------------------------------------- */
+
+/* Approves update_id for a group: action "install", "uninstall" (only for
+ * removable updates) or "notapproved"; deadline RFC 3339 or NULL/"". A
+ * declined update, a category or an unknown update is refused. */
+int catalog_approve(struct store *st, const char *update_id, const char *group, const char *action,
+		    const char *deadline, int apply_to_children, const char *principal,
+		    struct ow_err *err) OW_WUR;
+int catalog_decline(struct store *st, const char *update_id, int declined, const char *principal,
+		    struct ow_err *err) OW_WUR;
+
+/* ---- principals --------------------------------------------------------- */
+
+/* Adds a member of "administrators" or "reporters". password_hash is an
+ * argon2id string for a local account, or NULL for a principal mapped from
+ * a Kerberos name or certificate subject. */
+int catalog_user_add(struct store *st, const char *name, const char *role, const char *password_hash,
+		     const char *kerberos, const char *cert_subject, const char *principal,
+		     struct ow_err *err) OW_WUR;
+
+/* ---- reads (rows as the store gives them) -------------------------------- */
+
+int catalog_revisions(struct store *st, const char *update_id, store_revision_cb cb, void *arg,
+		      struct ow_err *err) OW_WUR;
+int catalog_relations(struct store *st, long long revision_id, store_rel_cb cb, void *arg,
+		      struct ow_err *err) OW_WUR;
+int catalog_groups(struct store *st, store_group_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int catalog_approvals(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
+		      struct ow_err *err) OW_WUR;
+int catalog_declines(struct store *st, store_decline_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int catalog_computers(struct store *st, store_computer_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int catalog_members(struct store *st, store_member_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int catalog_statuses(struct store *st, store_status_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int catalog_users(struct store *st, store_principal_cb cb, void *arg, struct ow_err *err) OW_WUR;
+int catalog_audit(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err) OW_WUR;
+/* field: "name", "kerberos" or "cert_subject". */
+int catalog_user_find(struct store *st, const char *field, const char *value,
+		      struct store_principal_row *out, struct ow_err *err) OW_WUR;
+int catalog_user_touch(struct store *st, const char *name, struct ow_err *err) OW_WUR;
+/* Server-side targeting: puts a computer in (member = 1) or out of a group. */
+int catalog_member_set(struct store *st, const char *computer_id, const char *group, int member,
+		       const char *principal, struct ow_err *err) OW_WUR;
+
+/* The store of the calling thread for url (opened on first use, closed
+ * when the thread ends): each server worker has its own connection. */
+int catalog_thread_store(const char *url, const char *data_dir, struct store **out,
+			 struct ow_err *err) OW_WUR;
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Catalog reads for the admin API and reports, and the per-thread store
+ * handle the server's workers use. Reads pass the store's rows through
+ * unchanged: the catalog adds no policy to listing.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
+
+int catalog_revisions(struct store *st, const char *update_id, store_revision_cb cb, void *arg,
+		      struct ow_err *err)
+{
+	return store_revision_list(st, update_id, cb, arg, err);
+}
+
+int catalog_relations(struct store *st, long long revision_id, store_rel_cb cb, void *arg,
+		      struct ow_err *err)
+{
+	return store_relation_list(st, revision_id, cb, arg, err);
+}
+
+int catalog_groups(struct store *st, store_group_cb cb, void *arg, struct ow_err *err)
+{
+	return store_group_list(st, cb, arg, err);
+}
+
+int catalog_approvals(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
+		      struct ow_err *err)
+{
+	return store_approval_list(st, update_id, cb, arg, err);
+}
+
+int catalog_declines(struct store *st, store_decline_cb cb, void *arg, struct ow_err *err)
+{
+	return store_decline_list(st, cb, arg, err);
+}
+
+int catalog_computers(struct store *st, store_computer_cb cb, void *arg, struct ow_err *err)
+{
+	return store_computer_list(st, cb, arg, err);
+}
+
+int catalog_members(struct store *st, store_member_cb cb, void *arg, struct ow_err *err)
+{
+	return store_member_list(st, cb, arg, err);
+}
+
+int catalog_statuses(struct store *st, store_status_cb cb, void *arg, struct ow_err *err)
+{
+	return store_status_list(st, cb, arg, err);
+}
+
+int catalog_users(struct store *st, store_principal_cb cb, void *arg, struct ow_err *err)
+{
+	return store_principal_list(st, cb, arg, err);
+}
+
+int catalog_audit(struct store *st, store_audit_cb cb, void *arg, struct ow_err *err)
+{
+	return store_audit_list(st, cb, arg, err);
+}
+
+int catalog_user_find(struct store *st, const char *field, const char *value,
+		      struct store_principal_row *out, struct ow_err *err)
+{
+	return store_principal_find(st, field, value, out, err);
+}
+
+int catalog_user_touch(struct store *st, const char *name, struct ow_err *err)
+{
+	return store_principal_touch(st, name, err);
+}
+
+int catalog_member_set(struct store *st, const char *computer_id, const char *group, int member,
+		       const char *principal, struct ow_err *err)
+{
+	struct store_group_row g;
+	char detail[300];
+	int rc;
+
+	if ((rc = catalog_group_find(st, group, &g, err)) < 0)
+		return rc;
+	if ((rc = store_member_set(st, computer_id, g.group_id, member, err)) < 0)
+		return rc;
+	snprintf(detail, sizeof(detail), "%s %s", member ? "into" : "out of", g.name);
+	return store_audit_add(st, principal, member ? "computer.assign" : "computer.unassign",
+			       computer_id, detail, err);
+}
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void close_thread_store(void *p)
+{
+	store_close(p);
+}
+
+static void make_key(void)
+{
+	(void)pthread_key_create(&store_key, close_thread_store);
+}
+
+int catalog_thread_store(const char *url, const char *data_dir, struct store **out,
+			 struct ow_err *err)
+{
+	struct store *st;
+	int rc;
+
+	pthread_once(&store_once, make_key);
+	st = pthread_getspecific(store_key);
+	if (st == NULL) {
+		if ((rc = store_open(url, data_dir, &st, err)) < 0)
+			return rc;
+		pthread_setspecific(store_key, st);
+	}
+	*out = st;
+	return 0;
+}
