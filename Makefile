@@ -8,7 +8,7 @@ BUILD   ?= build
 CC      ?= cc
 SAN     ?=
 VERSION ?= 0.1.0
-PKGS    := libevent_openssl libevent_pthreads libevent inih sqlite3 openssl expat
+PKGS    := libevent_openssl libevent_pthreads libevent inih sqlite3 openssl expat libsodium jansson libcurl
 LLHTTP_SRC ?= /usr/share/llhttp
 LLHTTP_INC ?= /usr/share/include/llhttp
 
@@ -31,7 +31,7 @@ LIB_SRC := $(filter-out $(CLI_SRC),$(shell find src -name '*.c' | sort))
 LLHTTP_OBJ := $(BUILD)/llhttp/api.o $(BUILD)/llhttp/http.o $(BUILD)/llhttp/llhttp.o
 SCHEMA  := $(sort $(wildcard src/store/schema/*.sql))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema.o $(BUILD)/gen/openapi.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libopenwsus.a
 BIN     := $(BUILD)/openwsus
@@ -56,6 +56,13 @@ $(BUILD)/llhttp/%.o: $(LLHTTP_SRC)/%.c
 $(BUILD)/gen/schema.c: $(SCHEMA) tools/embed-sql.sh
 	@mkdir -p $(@D)
 	sh tools/embed-sql.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/openapi.c: src/admin/openapi.json tools/embed-text.sh
+	@mkdir -p $(@D)
+	sh tools/embed-text.sh admin_openapi_json src/admin/openapi.json > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/openapi.o: $(BUILD)/gen/openapi.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/gen/schema.o: $(BUILD)/gen/schema.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -16,6 +16,8 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_configuressl(int argc, char **argv);
 int cmd_content(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 /* Prints "openwsus VERB: message" and returns the exit status for err's
  * code: the one place CLI exit codes are chosen. */

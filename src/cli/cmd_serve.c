@@ -145,6 +145,13 @@ int cmd_serve(int argc, char **argv)
 		goto fail;
 	if ((rc = write_pidfile(dir, pidfile, sizeof(pidfile), &err)) < 0)
 		goto fail;
+	ctx.admin.store_url = ctx.cfg.store_url;
+	ctx.admin.data_dir = dir;
+	ctx.admin.limiter = auth_limiter_new();
+	if (ctx.admin.limiter == NULL) {
+		rc = ow_err_set(&err, OW_ENOMEM, "out of memory");
+		goto fail;
+	}
 
 	hc.listen = ctx.cfg.listen;
 	hc.https_port = ctx.cfg.https_port;
@@ -165,5 +172,6 @@ fail:
 	if (ctx.content_fd >= 0)
 		close(ctx.content_fd);
 	http_tls_free(ctx.tls);
+	auth_limiter_free(ctx.admin.limiter);
 	return rc < 0 ? cli_fail("serve", &err) : CLI_OK;
 }

@@ -27,6 +27,8 @@ static const struct verb verbs[] = {
 	{ "serve", cmd_serve, "run the server: HTTPS metadata port P, HTTP content port P-1" },
 	{ "configuressl", cmd_configuressl, "set the server name and certificate (as wsusutil configuressl)" },
 	{ "content", cmd_content, "content import: store an update file by its digest" },
+	{ "user", cmd_user, "user add: a member of WSUS Administrators or WSUS Reporters" },
+	{ "update", cmd_update, "update import: add upd:Update revision documents to the catalog" },
 };
 
 static void usage(FILE *f)

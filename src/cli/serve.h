@@ -8,11 +8,13 @@
 #ifndef OW_CLI_SERVE_H
 #define OW_CLI_SERVE_H
 
+#include "admin/api.h"
 #include "config/config.h"
 #include "http/server.h"
 
 struct serve_ctx {
 	struct ow_config cfg;
+	struct admin_ctx admin;
 	int content_fd;         /* O_DIRECTORY descriptor of the content directory */
 	struct http_tls *tls;
 };

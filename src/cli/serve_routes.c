@@ -106,16 +106,6 @@ static void soap_unavailable(struct http_request *req, struct http_response *res
 	ow_buf_release(&b);
 }
 
-static void admin_unavailable(struct http_request *req, struct http_response *res, void *arg)
-{
-	(void)req;
-	(void)arg;
-	res->status = 501;
-	(void)http_res_header(res, "Content-Type", "application/json");
-	(void)http_res_printf(res, "{\"error\":\"not_implemented\",\"message\":"
-				   "\"the admin API is not provided by this openwsus version\"}\n");
-}
-
 static void nothing_published(struct http_request *req, struct http_response *res, void *arg)
 {
 	(void)req;
@@ -135,8 +125,8 @@ size_t serve_routes(struct serve_ctx *ctx, struct http_route *r)
 				      soap_unavailable, "ServerSyncWebService" };
 	r[n++] = (struct http_route){ "DssAuthWebService", HTTP_ROUTE_TLS_REQUIRED,
 				      soap_unavailable, "DssAuthWebService" };
-	r[n++] = (struct http_route){ "ApiRemoting30", HTTP_ROUTE_TLS_REQUIRED,
-				      admin_unavailable, NULL };
+	r[n++] = (struct http_route){ "ApiRemoting30", HTTP_ROUTE_TLS_REQUIRED, admin_handle,
+				      &ctx->admin };
 	r[n++] = (struct http_route){ "ReportingWebService", 0, soap_unavailable,
 				      "ReportingWebService" };
 	r[n++] = (struct http_route){ "Content", content_flags, content_handler, ctx };
