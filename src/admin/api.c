@@ -5,6 +5,7 @@
  * error codes become HTTP statuses in one switch (status_of).
  */
 #include "admin/api.h"
+#include "admin/call.h"
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -23,25 +24,13 @@
 #include "catalog/updoc.h"
 
 #define API_PREFIX "/api/v1/"
-#define MAX_SEGS 5
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT 1000
 
-struct call {
-	struct http_request *req;
-	struct http_response *res;
-	struct admin_ctx *ctx;
-	struct store *st;
-	struct store_principal_row who;
-	int is_admin;
-	char seg[MAX_SEGS][128];
-	int nseg;
-	json_t *body;
-};
 
 /* ---- answers ------------------------------------------------------------ */
 
-static void reply(struct call *c, int status, json_t *j)
+void admin_reply(struct call *c, int status, json_t *j)
 {
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
@@ -55,10 +44,7 @@ static void reply(struct call *c, int status, json_t *j)
 	json_decref(j);
 }
 
-static void reply_error(struct call *c, int status, const char *code, const char *fmt, ...)
-	OW_PRINTF(4, 5);
-
-static void reply_error(struct call *c, int status, const char *code, const char *fmt, ...)
+void admin_error(struct call *c, int status, const char *code, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -67,27 +53,27 @@ static void reply_error(struct call *c, int status, const char *code, const char
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	c->res->reason = code;
-	reply(c, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
+	admin_reply(c, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
 }
 
 /* The one place catalog errors become HTTP statuses. */
-static void reply_err(struct call *c, const struct ow_err *e)
+void admin_fail(struct call *c, const struct ow_err *e)
 {
 	switch (e->code) {
 	case OW_EINVAL:
 	case OW_ELIMIT:
-		reply_error(c, 400, "invalid", "%s", e->msg);
+		admin_error(c, 400, "invalid", "%s", e->msg);
 		break;
 	case OW_ENOENT:
-		reply_error(c, 404, "not_found", "%s", e->msg);
+		admin_error(c, 404, "not_found", "%s", e->msg);
 		break;
 	case OW_EEXIST:
 	case OW_EPERM:
-		reply_error(c, 409, "conflict", "%s", e->msg);
+		admin_error(c, 409, "conflict", "%s", e->msg);
 		break;
 	default:
 		ow_error("admin API: %s", e->msg);
-		reply_error(c, 500, "internal", "the server could not complete the request");
+		admin_error(c, 500, "internal", "the server could not complete the request");
 		break;
 	}
 }
@@ -154,7 +140,7 @@ static int query_int(struct call *c, const char *key, long long def, long long m
 	if (rc == 0)
 		return 0;
 	if (rc < 0 || ow_parse_ll(buf, min, max, out) < 0) {
-		reply_error(c, 400, "invalid", "query parameter %s must be %lld..%lld", key, min, max);
+		admin_error(c, 400, "invalid", "query parameter %s must be %lld..%lld", key, min, max);
 		return -1;
 	}
 	return 0;
@@ -187,33 +173,33 @@ static int is(const struct call *c, int n, const char *a, const char *b)
 	return c->nseg == n && strcmp(c->seg[0], a) == 0 && (b == NULL || strcmp(c->seg[n - 1], b) == 0);
 }
 
-static const char *body_str(struct call *c, const char *key, int required)
+const char *admin_str(struct call *c, const char *key, int required)
 {
 	json_t *v = json_object_get(c->body, key);
 
 	if (v == NULL || json_is_null(v)) {
 		if (required)
-			reply_error(c, 400, "invalid", "\"%s\" is required", key);
+			admin_error(c, 400, "invalid", "\"%s\" is required", key);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		reply_error(c, 400, "invalid", "\"%s\" must be a string", key);
+		admin_error(c, 400, "invalid", "\"%s\" must be a string", key);
 		return NULL;
 	}
 	return json_string_value(v);
 }
 
-static int parse_body(struct call *c)
+int admin_body(struct call *c)
 {
 	json_error_t jerr;
 
 	if (c->req->body_len == 0) {
-		reply_error(c, 400, "invalid", "a JSON object is required");
+		admin_error(c, 400, "invalid", "a JSON object is required");
 		return -1;
 	}
 	c->body = json_loadb(c->req->body, c->req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (c->body == NULL || !json_is_object(c->body)) {
-		reply_error(c, 400, "invalid", "body is not a JSON object: %s",
+		admin_error(c, 400, "invalid", "body is not a JSON object: %s",
 			    c->body ? "not an object" : jerr.text);
 		return -1;
 	}
@@ -236,7 +222,7 @@ static void peer_host(const char *peer, char *out, size_t len)
 static void unauthorized(struct call *c, const char *why)
 {
 	(void)http_res_header(c->res, "WWW-Authenticate", "Basic realm=\"openwsus\", charset=\"UTF-8\"");
-	reply_error(c, 401, "unauthorized", "%s", why);
+	admin_error(c, 401, "unauthorized", "%s", why);
 }
 
 static int authenticate(struct call *c)
@@ -268,7 +254,7 @@ static int authenticate(struct call *c)
 		(void)http_res_header(c->res, "Retry-After", "%lld", (long long)wait);
 		ow_warn("admin API: too many failed logins for %s from %s: waiting %llds", name, host,
 			(long long)wait);
-		reply_error(c, 429, "too_many_attempts", "too many failed attempts: retry in %lld s",
+		admin_error(c, 429, "too_many_attempts", "too many failed attempts: retry in %lld s",
 			    (long long)wait);
 		return -1;
 	}
@@ -385,7 +371,7 @@ static void list_updates(struct call *c)
 	if (query_get(c->req->query, "type", type, sizeof(type)) < 0 ||
 	    query_get(c->req->query, "q", q, sizeof(q)) < 0 ||
 	    query_get(c->req->query, "all_revisions", all, sizeof(all)) < 0) {
-		reply_error(c, 400, "invalid", "malformed query");
+		admin_error(c, 400, "invalid", "malformed query");
 		return;
 	}
 	u.type = query_get(c->req->query, "type", type, sizeof(type)) == 1 ? type : NULL;
@@ -405,12 +391,12 @@ static void list_updates(struct call *c)
 	if (rc != 0) {
 		json_decref(u.items);
 		if (rc < 0)
-			reply_err(c, &err);
+			admin_fail(c, &err);
 		else
-			reply_error(c, 500, "internal", "out of memory");
+			admin_error(c, 500, "internal", "out of memory");
 		return;
 	}
-	reply(c, 200, json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)u.total, "offset",
+	admin_reply(c, 200, json_pack("{s:I, s:I, s:I, s:o}", "total", (json_int_t)u.total, "offset",
 				(json_int_t)u.offset, "limit", (json_int_t)u.limit, "items", u.items));
 }
 
@@ -470,7 +456,7 @@ static void get_update(struct call *c, const char *raw)
 	char id[37];
 
 	if (updoc_guid_normalize(raw, id) < 0) {
-		reply_error(c, 400, "invalid", "'%s' is not an update id", raw);
+		admin_error(c, 400, "invalid", "'%s' is not an update id", raw);
 		return;
 	}
 	d.revisions = json_array();
@@ -483,14 +469,14 @@ static void get_update(struct call *c, const char *raw)
 		json_decref(d.revisions);
 		json_decref(approvals);
 		json_decref(declined);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
 	if (json_array_size(d.revisions) == 0) {
 		json_decref(d.revisions);
 		json_decref(approvals);
 		json_decref(declined);
-		reply_error(c, 404, "not_found", "no update %s in the catalog", id);
+		admin_error(c, 404, "not_found", "no update %s in the catalog", id);
 		return;
 	}
 	sc = json_pack("{s:s, s:{}}", "id", id, "counts");
@@ -499,10 +485,10 @@ static void get_update(struct call *c, const char *raw)
 		json_decref(approvals);
 		json_decref(declined);
 		json_decref(sc);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 200, json_pack("{s:s, s:b, s:o, s:o, s:O}", "update_id", id, "declined",
+	admin_reply(c, 200, json_pack("{s:s, s:b, s:o, s:o, s:O}", "update_id", id, "declined",
 				json_object_get(declined, id) != NULL, "revisions", d.revisions,
 				"approvals", approvals, "status_counts", json_object_get(sc, "counts")));
 	json_decref(declined);
@@ -525,10 +511,10 @@ static void list_groups(struct call *c)
 
 	if (catalog_groups(c->st, group_cb, items, &err) < 0) {
 		json_decref(items);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 200, json_pack("{s:o}", "items", items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
 static void add_group(struct call *c)
@@ -537,17 +523,17 @@ static void add_group(struct call *c)
 	const char *name, *parent;
 	char id[37];
 
-	if (parse_body(c) < 0 || (name = body_str(c, "name", 1)) == NULL)
+	if (admin_body(c) < 0 || (name = admin_str(c, "name", 1)) == NULL)
 		return;
-	parent = body_str(c, "parent", 0);
+	parent = admin_str(c, "parent", 0);
 	if (json_object_get(c->body, "parent") && !json_is_null(json_object_get(c->body, "parent")) &&
 	    parent == NULL)
 		return;
 	if (catalog_group_add(c->st, name, parent, c->who.name, id, &err) < 0) {
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 201, json_pack("{s:s, s:s}", "group_id", id, "name", name));
+	admin_reply(c, 201, json_pack("{s:s, s:s}", "group_id", id, "name", name));
 }
 
 struct comp_list {
@@ -572,10 +558,10 @@ static int computer_cb(const struct store_computer_row *r, void *arg)
 	struct comp_list *l = arg;
 	json_t *g = json_object_get(l->groups, r->computer_id);
 
-	json_array_append_new(l->items, json_pack("{s:s, s:s, s:s, s:s, s:O}", "computer_id",
+	json_array_append_new(l->items, json_pack("{s:s, s:s, s:s, s:s, s:o}", "computer_id",
 						  r->computer_id, "name", r->name, "os", r->os_description,
 						  "last_contact", r->last_contact, "groups",
-						  g ? g : json_array()));
+						  g ? json_incref(g) : json_array()));
 	return 0;
 }
 
@@ -588,11 +574,11 @@ static void list_computers(struct call *c)
 	    catalog_computers(c->st, computer_cb, &l, &err) < 0) {
 		json_decref(l.items);
 		json_decref(l.groups);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
 	json_decref(l.groups);
-	reply(c, 200, json_pack("{s:o}", "items", l.items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", l.items));
 }
 
 static void assign_computer(struct call *c, const char *computer, const char *group, int member)
@@ -600,14 +586,14 @@ static void assign_computer(struct call *c, const char *computer, const char *gr
 	struct ow_err err = { 0 };
 
 	if (member) {
-		if (parse_body(c) < 0 || (group = body_str(c, "group", 1)) == NULL)
+		if (admin_body(c) < 0 || (group = admin_str(c, "group", 1)) == NULL)
 			return;
 	}
 	if (catalog_member_set(c->st, computer, group, member, c->who.name, &err) < 0) {
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 204, NULL);
+	admin_reply(c, 204, NULL);
 }
 
 /* ---- approvals, declines ------------------------------------------------------ */
@@ -622,12 +608,12 @@ static void list_approvals(struct call *c)
 	if (has < 0 || catalog_approvals(c->st, has == 1 ? id : NULL, appr_arr_cb, items, &err) < 0) {
 		json_decref(items);
 		if (has < 0)
-			reply_error(c, 400, "invalid", "malformed update_id");
+			admin_error(c, 400, "invalid", "malformed update_id");
 		else
-			reply_err(c, &err);
+			admin_fail(c, &err);
 		return;
 	}
-	reply(c, 200, json_pack("{s:o}", "items", items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
 static void approve(struct call *c)
@@ -636,21 +622,21 @@ static void approve(struct call *c)
 	const char *id, *group, *action, *deadline;
 	json_t *children;
 
-	if (parse_body(c) < 0 || (id = body_str(c, "update_id", 1)) == NULL ||
-	    (group = body_str(c, "group", 1)) == NULL || (action = body_str(c, "action", 1)) == NULL)
+	if (admin_body(c) < 0 || (id = admin_str(c, "update_id", 1)) == NULL ||
+	    (group = admin_str(c, "group", 1)) == NULL || (action = admin_str(c, "action", 1)) == NULL)
 		return;
-	deadline = body_str(c, "deadline", 0);
+	deadline = admin_str(c, "deadline", 0);
 	children = json_object_get(c->body, "apply_to_children");
 	if (children && !json_is_boolean(children)) {
-		reply_error(c, 400, "invalid", "\"apply_to_children\" must be true or false");
+		admin_error(c, 400, "invalid", "\"apply_to_children\" must be true or false");
 		return;
 	}
 	if (catalog_approve(c->st, id, group, action, deadline, children ? json_is_true(children) : 1,
 			    c->who.name, &err) < 0) {
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 201, json_pack("{s:s, s:s, s:s, s:s?}", "update_id", id, "group", group, "action",
+	admin_reply(c, 201, json_pack("{s:s, s:s, s:s, s:s?}", "update_id", id, "group", group, "action",
 				action, "deadline", deadline));
 }
 
@@ -664,29 +650,29 @@ static void list_declines(struct call *c)
 	if (catalog_declines(c->st, decl_cb, map, &err) < 0) {
 		json_decref(map);
 		json_decref(items);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
 	json_object_foreach(map, k, v)
 		json_array_append_new(items, json_string(k));
 	json_decref(map);
-	reply(c, 200, json_pack("{s:o}", "items", items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
 static void decline(struct call *c, const char *id, int declined)
 {
 	struct ow_err err = { 0 };
 
-	if (declined && (parse_body(c) < 0 || (id = body_str(c, "update_id", 1)) == NULL))
+	if (declined && (admin_body(c) < 0 || (id = admin_str(c, "update_id", 1)) == NULL))
 		return;
 	if (catalog_decline(c->st, id, declined, c->who.name, &err) < 0) {
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
 	if (declined)
-		reply(c, 201, json_pack("{s:s}", "update_id", id));
+		admin_reply(c, 201, json_pack("{s:s}", "update_id", id));
 	else
-		reply(c, 204, NULL);
+		admin_reply(c, 204, NULL);
 }
 
 /* ---- reports, users, audit ------------------------------------------------------- */
@@ -706,10 +692,10 @@ static void list_status(struct call *c)
 
 	if (catalog_statuses(c->st, status_cb, items, &err) < 0) {
 		json_decref(items);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 200, json_pack("{s:o}", "items", items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
 static int user_cb(const struct store_principal_row *p, void *arg)
@@ -730,10 +716,10 @@ static void list_users(struct call *c)
 
 	if (catalog_users(c->st, user_cb, items, &err) < 0) {
 		json_decref(items);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 200, json_pack("{s:o}", "items", items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
 static void add_user(struct call *c)
@@ -742,27 +728,27 @@ static void add_user(struct call *c)
 	const char *name, *role, *password, *kerberos, *subject;
 	char norm[128], hash[AUTH_HASH_MAX];
 
-	if (parse_body(c) < 0 || (name = body_str(c, "name", 1)) == NULL ||
-	    (role = body_str(c, "role", 1)) == NULL)
+	if (admin_body(c) < 0 || (name = admin_str(c, "name", 1)) == NULL ||
+	    (role = admin_str(c, "role", 1)) == NULL)
 		return;
-	password = body_str(c, "password", 0);
-	kerberos = body_str(c, "kerberos", 0);
-	subject = body_str(c, "cert_subject", 0);
+	password = admin_str(c, "password", 0);
+	kerberos = admin_str(c, "kerberos", 0);
+	subject = admin_str(c, "cert_subject", 0);
 	if (auth_name_normalize(name, norm, sizeof(norm)) < 0) {
-		reply_error(c, 400, "invalid", "a principal name is 1..64 of A-Z a-z 0-9 . _ - "
+		admin_error(c, 400, "invalid", "a principal name is 1..64 of A-Z a-z 0-9 . _ - "
 					       "with at most one '\\\\' or '@'");
 		return;
 	}
 	if (password && auth_password_hash(password, hash, &err) < 0) {
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
 	if (catalog_user_add(c->st, norm, role, password ? hash : NULL, kerberos, subject, c->who.name,
 			     &err) < 0) {
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 201, json_pack("{s:s, s:s}", "name", norm, "role", role));
+	admin_reply(c, 201, json_pack("{s:s, s:s}", "name", norm, "role", role));
 }
 
 static int audit_cb(const struct store_audit_row *a, void *arg)
@@ -781,10 +767,10 @@ static void list_audit(struct call *c)
 
 	if (catalog_audit(c->st, audit_cb, items, &err) < 0) {
 		json_decref(items);
-		reply_err(c, &err);
+		admin_fail(c, &err);
 		return;
 	}
-	reply(c, 200, json_pack("{s:o}", "items", items));
+	admin_reply(c, 200, json_pack("{s:o}", "items", items));
 }
 
 /* ---- routing ------------------------------------------------------------------ */
@@ -807,9 +793,9 @@ static void route(struct call *c)
 		struct ow_err err = { 0 };
 
 		if (catalog_group_delete(c->st, c->seg[1], c->who.name, &err) < 0)
-			reply_err(c, &err);
+			admin_fail(c, &err);
 		else
-			reply(c, 204, NULL);
+			admin_reply(c, 204, NULL);
 	} else if (is(c, 1, "computers", NULL) && get)
 		list_computers(c);
 	else if (is(c, 3, "computers", "groups") && post)
@@ -834,8 +820,17 @@ static void route(struct call *c)
 		add_user(c);
 	else if (is(c, 1, "audit", NULL) && get)
 		list_audit(c);
+	else if (is(c, 1, "uploads", NULL) && post)
+		admin_upload_start(c);
+	else if (is(c, 2, "uploads", NULL) && c->req->method == HTTP_M_OTHER &&
+		 strcmp(c->req->method_name, "PUT") == 0)
+		admin_upload_put(c, c->seg[1]);
+	else if (is(c, 2, "uploads", NULL) && del)
+		admin_upload_delete(c, c->seg[1]);
+	else if (is(c, 1, "publications", NULL) && post)
+		admin_publish(c);
 	else
-		reply_error(c, 404, "not_found", "no such API resource or method");
+		admin_error(c, 404, "not_found", "no such API resource or method");
 }
 
 void admin_handle(struct http_request *req, struct http_response *res, void *arg)
@@ -851,7 +846,7 @@ void admin_handle(struct http_request *req, struct http_response *res, void *arg
 	(void)http_res_header(res, "Cache-Control", "no-store");
 	if (strncmp(p, API_PREFIX, strlen(API_PREFIX)) != 0 || split_path(&c, p + strlen(API_PREFIX)) < 0 ||
 	    c.nseg == 0) {
-		reply_error(&c, 404, "not_found", "the admin API lives under /ApiRemoting30/api/v1/");
+		admin_error(&c, 404, "not_found", "the admin API lives under /ApiRemoting30/api/v1/");
 		return;
 	}
 	if (c.nseg == 1 && strcmp(c.seg[0], "openapi.json") == 0 && req->method == HTTP_M_GET) {
@@ -861,14 +856,14 @@ void admin_handle(struct http_request *req, struct http_response *res, void *arg
 		return;
 	}
 	if (catalog_thread_store(c.ctx->store_url, c.ctx->data_dir, &c.st, &err) < 0) {
-		reply_err(&c, &err);
+		admin_fail(&c, &err);
 		return;
 	}
 	if (authenticate(&c) < 0)
 		return;
 	if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD && !c.is_admin) {
 		ow_warn("admin API: reporter %s may not %s %s", c.who.name, req->method_name, req->path);
-		reply_error(&c, 403, "forbidden", "WSUS Reporters have read-only access");
+		admin_error(&c, 403, "forbidden", "WSUS Reporters have read-only access");
 		return;
 	}
 	route(&c);

@@ -22,6 +22,9 @@
 struct admin_ctx {
 	const char *store_url;
 	const char *data_dir;
+	const char *content_dir;
+	const char *uploads_dir;        /* uploads in progress (0700) */
+	const char *publishers_dir;     /* trusted publishers' certificates */
 	struct auth_limiter *limiter;
 };
 

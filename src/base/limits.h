@@ -19,6 +19,10 @@
  * maxRequestLength is 4 MiB. Crossing it: 413 before the body is read. */
 #define OW_MAX_BODY_BYTES (4 * 1024 * 1024)
 
+/* One installer uploaded through the admin API for local publishing, sent
+ * in pieces of at most OW_MAX_BODY_BYTES. Crossing it: 413. */
+#define OW_MAX_UPLOAD_BYTES (16LL * 1024 * 1024 * 1024)
+
 /* Time allowed to receive the request line and headers, counted from the
  * first byte of the request (slowloris). Crossing it: 408 and close. */
 #define OW_HEADER_TIMEOUT_MS 10000
@@ -46,6 +50,12 @@
  * overlapping parts is ignored the same way. Many small or overlapping
  * parts are the "Apache killer" amplification, never a real client. */
 #define OW_MAX_RANGES 16
+
+/* After an early error answer (413, 400, 408), what the peer still sends is
+ * read and discarded for this long or this many bytes before the close, so
+ * the peer reads the answer instead of a connection reset. */
+#define OW_LINGER_MS 2000
+#define OW_LINGER_BYTES (8 * 1024 * 1024)
 
 /* On SIGTERM, in-flight requests get this long to finish. */
 #define OW_DRAIN_TIMEOUT_MS 30000
@@ -147,5 +157,32 @@ _Static_assert(OW_MAX_BASIC_DECODED / 3 * 4 + 16 < OW_MAX_HEADER_BYTES, "Basic c
 _Static_assert(OW_MAX_LIMIT_SLOTS >= 256 && (OW_MAX_LIMIT_SLOTS & (OW_MAX_LIMIT_SLOTS - 1)) == 0,
 	       "limiter slots: a power of two");
 _Static_assert(OW_MAX_LIMIT_KEY >= 64 && OW_MAX_LIMIT_KEY <= 255, "limiter key length fits a byte");
+
+/* ---- cleanup (src/catalog/cleanup.c): `openwsus cleanup` and
+ * `openwsus decline-superseded`. ---- */
+
+/* Rows one cleanup transaction may delete (--batch). The transaction holds
+ * the store's write lock: readers go on (WAL), but writers (imports,
+ * approvals, client reports) wait, and they give up after the 10 s busy
+ * timeout. 10000 revisions with their relations and files delete in well
+ * under a second. Larger --batch: usage error. */
+#define OW_MAX_CLEANUP_BATCH 10000
+
+/* Updates decline-superseded may decide to decline in one run; the
+ * decisions are made on one snapshot of the catalog and held in memory
+ * (about 80 bytes each). The whole Microsoft Update catalog has fewer
+ * updates than this. Crossing it: OW_ELIMIT, nothing declined. */
+#define OW_MAX_SUPERSEDED_DECLINES 1000000
+
+/* A content file that no row records and that is younger than this may be
+ * an import in progress (content_import renames the file into place, then
+ * the store records it), so cleanup leaves it to a later run. Files whose
+ * rows cleanup itself deleted are queued in the store and go at once. */
+#define OW_CONTENT_ORPHAN_GRACE_S 3600
+
+_Static_assert(OW_MAX_CLEANUP_BATCH >= 1 && OW_MAX_CLEANUP_BATCH <= 100000, "cleanup batch bound");
+_Static_assert(OW_MAX_SUPERSEDED_DECLINES >= 10000 && OW_MAX_SUPERSEDED_DECLINES <= 10000000,
+	       "decline-superseded bound");
+_Static_assert(OW_CONTENT_ORPHAN_GRACE_S >= 60, "an import must have time to record its file");
 
 #endif

@@ -98,4 +98,15 @@ int catalog_member_set(struct store *st, const char *computer_id, const char *gr
 int catalog_thread_store(const char *url, const char *data_dir, struct store **out,
 			 struct ow_err *err) OW_WUR;
 
+/* ---- publishing ----------------------------------------------------------- */
+
+/* Records a file just placed in the content store (upper-case hex). */
+int catalog_content_add(struct store *st, const char *sha1, const char *sha256, uint64_t size,
+			const char *ext, struct ow_err *err) OW_WUR;
+/* Records the signature of a published revision (after catalog_import_xml)
+ * and audits the publication. */
+int catalog_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
+			    const void *sig, size_t sig_len, const char *principal,
+			    struct ow_err *err) OW_WUR;
+
 #endif

@@ -119,3 +119,23 @@ int catalog_thread_store(const char *url, const char *data_dir, struct store **o
 	*out = st;
 	return 0;
 }
+
+int catalog_content_add(struct store *st, const char *sha1, const char *sha256, uint64_t size,
+			const char *ext, struct ow_err *err)
+{
+	int inserted;
+
+	return store_content_put(st, sha1, sha256, size, ext, &inserted, err);
+}
+
+int catalog_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
+			    const void *sig, size_t sig_len, const char *principal, struct ow_err *err)
+{
+	char detail[600];
+	int rc;
+
+	if ((rc = store_publication_add(st, update_id, revision, signer, sig, sig_len, principal, err)) < 0)
+		return rc;
+	snprintf(detail, sizeof(detail), "revision %d signed by %s", revision, signer);
+	return store_audit_add(st, principal, "update.publish", update_id, detail, err);
+}

@@ -18,6 +18,18 @@ int cmd_configuressl(int argc, char **argv);
 int cmd_content(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+
+/* Administration verbs: clients of the admin API (cli/apiclient.h). */
+int cmd_approve(int argc, char **argv);
+int cmd_decline(int argc, char **argv);
+int cmd_group(int argc, char **argv);
+int cmd_computer(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* Maintenance verbs on a data directory (cmd_cleanup.c). */
+int cmd_decline_superseded(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);
 
 /* Prints "openwsus VERB: message" and returns the exit status for err's
  * code: the one place CLI exit codes are chosen. */

@@ -91,7 +91,9 @@ static int init_dir(const char *dir, const char *fqdn, int *created, struct ow_e
 	    (rc = make_dir(path, 0700, err)) < 0 ||
 	    (rc = config_path(dir, "keys", path, sizeof(path))) < 0 ||
 	    (rc = make_dir(path, 0700, err)) < 0 ||
-	    (rc = make_dir(cfg.content_dir, 0755, err)) < 0)
+	    (rc = make_dir(cfg.content_dir, 0755, err)) < 0 ||
+	    (rc = make_dir(cfg.uploads_dir, 0700, err)) < 0 ||
+	    (rc = make_dir(cfg.publishers_dir, 0700, err)) < 0)
 		return rc < 0 && err->code == 0 ? ow_err_set(err, rc, "path too long") : rc;
 
 	if (RAND_priv_bytes(key, sizeof(key)) != 1)

@@ -147,6 +147,9 @@ int cmd_serve(int argc, char **argv)
 		goto fail;
 	ctx.admin.store_url = ctx.cfg.store_url;
 	ctx.admin.data_dir = dir;
+	ctx.admin.content_dir = ctx.cfg.content_dir;
+	ctx.admin.uploads_dir = ctx.cfg.uploads_dir;
+	ctx.admin.publishers_dir = ctx.cfg.publishers_dir;
 	ctx.admin.limiter = auth_limiter_new();
 	if (ctx.admin.limiter == NULL) {
 		rc = ow_err_set(&err, OW_ENOMEM, "out of memory");

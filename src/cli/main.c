@@ -27,8 +27,16 @@ static const struct verb verbs[] = {
 	{ "serve", cmd_serve, "run the server: HTTPS metadata port P, HTTP content port P-1" },
 	{ "configuressl", cmd_configuressl, "set the server name and certificate (as wsusutil configuressl)" },
 	{ "content", cmd_content, "content import: store an update file by its digest" },
-	{ "user", cmd_user, "user add: a member of WSUS Administrators or WSUS Reporters" },
+	{ "user", cmd_user, "user add (local) | list, create (admin API): WSUS Administrators and Reporters" },
 	{ "update", cmd_update, "update import: add upd:Update revision documents to the catalog" },
+	{ "approve", cmd_approve, "approve an update for a computer group (admin API)" },
+	{ "decline", cmd_decline, "decline an update, or --undo a decline (admin API)" },
+	{ "group", cmd_group, "group list|add|delete: computer groups (admin API)" },
+	{ "computer", cmd_computer, "computer list|assign|unassign: computers and their groups (admin API)" },
+	{ "report", cmd_report, "report status|updates|audit: read-only views (admin API)" },
+	{ "decline-superseded", cmd_decline_superseded, "decline updates that an approved newer update supersedes" },
+	{ "cleanup", cmd_cleanup, "remove unused revisions, stale computers, unneeded content (in batches)" },
+	{ "publish", cmd_publish, "publish a signed installer as an update (admin API)" },
 };
 
 static void usage(FILE *f)

@@ -20,7 +20,8 @@ struct load_ctx {
 	struct ow_err *err;
 	int rc;
 	char rel_cert[OW_MAX_PATH], rel_key[OW_MAX_PATH], rel_ca[OW_MAX_PATH],
-		rel_ca_key[OW_MAX_PATH], rel_cookie[OW_MAX_PATH], rel_content[OW_MAX_PATH];
+		rel_ca_key[OW_MAX_PATH], rel_cookie[OW_MAX_PATH], rel_content[OW_MAX_PATH],
+		rel_publishers[OW_MAX_PATH];
 };
 
 int config_bool(const char *s, int *out)
@@ -136,6 +137,11 @@ static int on_entry(void *user, const char *section, const char *key, const char
 			return copy(lc, section, key, lc->rel_content, sizeof(lc->rel_content), value);
 		return bad(lc, section, key, "unknown key");
 	}
+	if (is(section, "publishing")) {
+		if (is(key, "trusted_publishers"))
+			return copy(lc, section, key, lc->rel_publishers, sizeof(lc->rel_publishers), value);
+		return bad(lc, section, key, "unknown key");
+	}
 	/* Sections read by other modules ([serversync], [upstream], ...). */
 	return 1;
 }
@@ -186,6 +192,7 @@ int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 	strcpy(lc.rel_ca_key, "tls/ca.key");
 	strcpy(lc.rel_cookie, "keys/cookie.key");
 	strcpy(lc.rel_content, "content");
+	strcpy(lc.rel_publishers, "trusted-publishers");
 
 	if (stat(cfg->path, &st) < 0)
 		return ow_err_set(err, errno == ENOENT ? OW_ENOENT : OW_EIO,
@@ -214,7 +221,9 @@ int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 	    config_path(data_dir, lc.rel_ca, cfg->tls_ca, sizeof(cfg->tls_ca)) < 0 ||
 	    config_path(data_dir, lc.rel_ca_key, cfg->tls_ca_key, sizeof(cfg->tls_ca_key)) < 0 ||
 	    config_path(data_dir, lc.rel_cookie, cfg->cookie_key, sizeof(cfg->cookie_key)) < 0 ||
-	    config_path(data_dir, lc.rel_content, cfg->content_dir, sizeof(cfg->content_dir)) < 0)
+	    config_path(data_dir, lc.rel_content, cfg->content_dir, sizeof(cfg->content_dir)) < 0 ||
+	    config_path(data_dir, "uploads", cfg->uploads_dir, sizeof(cfg->uploads_dir)) < 0 ||
+	    config_path(data_dir, lc.rel_publishers, cfg->publishers_dir, sizeof(cfg->publishers_dir)) < 0)
 		return ow_err_set(err, OW_ELIMIT, "a configured path is too long");
 	return 0;
 }
@@ -245,7 +254,10 @@ int config_default_text(const char *fqdn, char *buf, size_t len)
 		      "\n[store]\n"
 		      "url = sqlite:store.db\n"
 		      "\n[content]\n"
-		      "dir = content\n",
+		      "dir = content\n"
+		      "\n[publishing]\n"
+		      "; certificates (PEM) of the publishers whose signed updates are accepted\n"
+		      "trusted_publishers = trusted-publishers\n",
 		      fqdn, OW_DEFAULT_HTTPS_PORT, OW_DEFAULT_LISTEN, OW_MAX_CONNECTIONS);
 }
 

@@ -42,6 +42,8 @@ struct ow_config {
 	char tls_ca_key[OW_MAX_PATH];
 	char cookie_key[OW_MAX_PATH];
 	char content_dir[OW_MAX_PATH];
+	char uploads_dir[OW_MAX_PATH];      /* admin API uploads in progress */
+	char publishers_dir[OW_MAX_PATH];   /* trusted publishers' certificates */
 	char store_url[OW_MAX_PATH];
 };
 

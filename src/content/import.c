@@ -113,6 +113,12 @@ static int copy_hashing(int src_fd, int dst_fd, struct digest_pair *d,
 int content_import(const char *content_dir, const char *src_path,
 		   struct content_info *out, struct ow_err *err)
 {
+	return content_import_ext(content_dir, src_path, NULL, out, err);
+}
+
+int content_import_ext(const char *content_dir, const char *src_path, const char *ext_or_null,
+		       struct content_info *out, struct ow_err *err)
+{
 	char tmp[OW_MAX_PATH] = "", path[OW_MAX_PATH], rel[CONTENT_RELPATH_MAX + 1];
 	char ext[OW_MAX_CONTENT_EXT + 1];
 	unsigned char sha1[DIGEST_SHA1_LEN], sha256[DIGEST_SHA256_LEN];
@@ -122,7 +128,7 @@ int content_import(const char *content_dir, const char *src_path,
 	int src_fd = -1, tmp_fd = -1, made, rc;
 
 	memset(&info, 0, sizeof(info));
-	ext_of(src_path, ext);
+	ext_of(ext_or_null ? ext_or_null : src_path, ext);
 
 	/* O_NONBLOCK: a FIFO must not block open(); fstat refuses it next. */
 	src_fd = open(src_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);

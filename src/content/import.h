@@ -50,6 +50,12 @@ int content_import(const char *content_dir, const char *src_path,
  * absent; OW_EINVAL on a mismatch or a malformed sha256_hex_or_null; OW_EIO
  * or OW_ECRYPTO when it cannot be read. err says which.
  */
+/* The same, with the extension taken from ext_or_null (a file name such as
+ * "setup.exe" or NULL for src_path's own) instead of the source's name:
+ * for files that arrive under a temporary name. */
+int content_import_ext(const char *content_dir, const char *src_path, const char *ext_or_null,
+		       struct content_info *out, struct ow_err *err) OW_WUR;
+
 int content_verify(const char *content_dir, const struct content_name *name,
 		   const char *sha256_hex_or_null, struct ow_err *err) OW_WUR;
 

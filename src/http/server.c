@@ -39,7 +39,7 @@
 #include "base/util.h"
 #include "http/date.h"
 
-enum conn_phase { PH_READ, PH_WRITE };
+enum conn_phase { PH_READ, PH_WRITE, PH_LINGER };
 
 struct worker;
 
@@ -51,6 +51,7 @@ struct conn {
 	int port;
 	enum conn_phase phase;
 	int close_after;
+	int linger;                     /* the request was not read to its end */
 	int timer_kind;                 /* which deadline the timer holds */
 	char peer[64];
 	uint64_t started_ms;
@@ -64,7 +65,7 @@ struct conn {
 	struct http_parser parser;      /* last: it is large */
 };
 
-enum { TK_NONE, TK_HEAD, TK_BODY, TK_IDLE };
+enum { TK_NONE, TK_HEAD, TK_BODY, TK_IDLE, TK_LINGER };
 
 struct listen_slot {
 	struct worker *w;
@@ -250,6 +251,25 @@ static int push_parts(struct conn *c)
 	return 0;
 }
 
+/* Closing right after an early answer (413 before the body, 400 in the
+ * middle of a request) would make the kernel reset the connection while
+ * the peer is still sending, and the peer would never read the answer.
+ * So: stop writing, read and discard what still comes for a short while
+ * (OW_LINGER_MS, at most OW_LINGER_BYTES), then close. */
+static void linger(struct conn *c)
+{
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+
+	c->phase = PH_LINGER;
+	evbuffer_drain(in, evbuffer_get_length(in));
+	bufferevent_disable(c->bev, EV_WRITE);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 0);
+	bufferevent_enable(c->bev, EV_READ);
+	(void)shutdown(bufferevent_getfd(c->bev), SHUT_WR);
+	c->part_done = 0; /* counts discarded bytes from here on */
+	arm(c, TK_LINGER, OW_LINGER_MS);
+}
+
 static void finish_response(struct conn *c)
 {
 	struct worker *w = c->w;
@@ -261,7 +281,10 @@ static void finish_response(struct conn *c)
 	http_res_release(&c->res);
 	c->res_live = 0;
 	if (c->close_after || w->draining) {
-		conn_free(c);
+		if (c->linger && !w->draining)
+			linger(c);
+		else
+			conn_free(c);
 		return;
 	}
 	http_parser_next(&c->parser);
@@ -333,6 +356,7 @@ static void send_error(struct conn *c, int status, const char *reason)
 	}
 	http_res_error(&c->res, status, reason);
 	c->close_after = 1;
+	c->linger = 1;
 	start_response(c, c->parser.req.path ? &c->parser.req : NULL);
 }
 
@@ -428,8 +452,18 @@ static void conn_read(struct conn *c)
 
 static void on_read(struct bufferevent *bev, void *arg)
 {
-	(void)bev;
-	conn_read(arg);
+	struct conn *c = arg;
+
+	if (c->phase == PH_LINGER) {
+		struct evbuffer *in = bufferevent_get_input(bev);
+
+		c->part_done += evbuffer_get_length(in);
+		evbuffer_drain(in, evbuffer_get_length(in));
+		if (c->part_done > OW_LINGER_BYTES)
+			conn_free(c);
+		return;
+	}
+	conn_read(c);
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
@@ -438,6 +472,10 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	if (c->phase == PH_LINGER) {
+		conn_free(c);
+		return;
+	}
 	if (c->phase != PH_READ) /* writing has its own timeout */
 		return;
 	if (c->timer_kind == TK_IDLE || http_parser_idle(&c->parser)) {

@@ -311,3 +311,20 @@ int sq_decline_list(struct store *st, store_decline_cb cb, void *arg, struct ow_
 		return rc;
 	return each(sq_db(st), s, decline_fn, (any_cb)cb, arg, "decline list", err);
 }
+
+int sq_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
+		       const void *sig, size_t sig_len, const char *by, struct ow_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prepare(sq_db(st), "INSERT INTO publication VALUES (?, ?, ?, ?, ?, " NOW_SQL ")"
+				     " ON CONFLICT (update_id, revision) DO NOTHING", &s, err)) < 0)
+		return rc;
+	sqlite3_bind_text(s, 1, update_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, revision);
+	sqlite3_bind_text(s, 3, signer, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 4, sig, sig_len, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, by, -1, SQLITE_STATIC);
+	return step_done(sq_db(st), s, "record publication", err);
+}

@@ -55,4 +55,28 @@ int sq_member_set(struct store *st, const char *computer_id, const char *group_i
 		  struct ow_err *err);
 int sq_status_list(struct store *st, store_status_cb cb, void *arg, struct ow_err *err);
 
+int sq_computer_upsert(struct store *st, const char *computer_id, const char *name,
+		       const char *os_description, const char *last_contact, struct ow_err *err);
+int sq_supersede_list(struct store *st, store_supersede_cb cb, void *arg, struct ow_err *err);
+int sq_decline_audited(struct store *st, const char *update_id, const char *principal,
+		       const char *detail, int *changed, struct ow_err *err);
+int sq_revision_old_count(struct store *st, long long *count, struct ow_err *err);
+int sq_revision_old_delete(struct store *st, long limit, long long *deleted, struct ow_err *err);
+int sq_computer_stale_count(struct store *st, const char *before, long long *count,
+			    struct ow_err *err);
+int sq_computer_stale_delete(struct store *st, const char *before, long limit, long long *deleted,
+			     struct ow_err *err);
+int sq_content_unneeded_count(struct store *st, long long *count, long long *bytes,
+			      struct ow_err *err);
+int sq_content_unneeded_take(struct store *st, long limit, struct store_content_key *keys,
+			     size_t *n, struct ow_err *err);
+int sq_content_unlink_list(struct store *st, long limit, struct store_content_key *keys, size_t *n,
+			   struct ow_err *err);
+int sq_content_unlink_done(struct store *st, const struct store_content_key *keys, size_t n,
+			   struct ow_err *err);
+int sq_content_known(struct store *st, const char *sha1, int *known, struct ow_err *err);
+
+int sq_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
+		       const void *sig, size_t sig_len, const char *by, struct ow_err *err);
+
 #endif

@@ -160,3 +160,77 @@ int store_decline_list(struct store *st, store_decline_cb cb, void *arg, struct 
 {
 	return st->ops->decline_list(st, cb, arg, err);
 }
+
+int store_computer_upsert(struct store *st, const char *computer_id, const char *name,
+			  const char *os_description, const char *last_contact, struct ow_err *err)
+{
+	return st->ops->computer_upsert(st, computer_id, name, os_description, last_contact, err);
+}
+
+int store_supersede_list(struct store *st, store_supersede_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->supersede_list(st, cb, arg, err);
+}
+
+int store_decline_audited(struct store *st, const char *update_id, const char *principal,
+			  const char *detail, int *changed, struct ow_err *err)
+{
+	return st->ops->decline_audited(st, update_id, principal, detail, changed, err);
+}
+
+int store_revision_old_count(struct store *st, long long *count, struct ow_err *err)
+{
+	return st->ops->revision_old_count(st, count, err);
+}
+
+int store_revision_old_delete(struct store *st, long limit, long long *deleted, struct ow_err *err)
+{
+	return st->ops->revision_old_delete(st, limit, deleted, err);
+}
+
+int store_computer_stale_count(struct store *st, const char *before, long long *count,
+			       struct ow_err *err)
+{
+	return st->ops->computer_stale_count(st, before, count, err);
+}
+
+int store_computer_stale_delete(struct store *st, const char *before, long limit,
+				long long *deleted, struct ow_err *err)
+{
+	return st->ops->computer_stale_delete(st, before, limit, deleted, err);
+}
+
+int store_content_unneeded_count(struct store *st, long long *count, long long *bytes,
+				 struct ow_err *err)
+{
+	return st->ops->content_unneeded_count(st, count, bytes, err);
+}
+
+int store_content_unneeded_take(struct store *st, long limit, struct store_content_key *keys,
+				size_t *n, struct ow_err *err)
+{
+	return st->ops->content_unneeded_take(st, limit, keys, n, err);
+}
+
+int store_content_unlink_list(struct store *st, long limit, struct store_content_key *keys,
+			      size_t *n, struct ow_err *err)
+{
+	return st->ops->content_unlink_list(st, limit, keys, n, err);
+}
+
+int store_content_unlink_done(struct store *st, const struct store_content_key *keys, size_t n,
+			      struct ow_err *err)
+{
+	return st->ops->content_unlink_done(st, keys, n, err);
+}
+
+int store_content_known(struct store *st, const char *sha1, int *known, struct ow_err *err)
+{
+	return st->ops->content_known(st, sha1, known, err);
+}
+
+int store_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
+			  const void *sig, size_t sig_len, const char *by, struct ow_err *err)
+{
+	return st->ops->publication_add(st, update_id, revision, signer, sig, sig_len, by, err);
+}

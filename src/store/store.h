@@ -128,6 +128,26 @@ struct store_status_row {
 	char last_event[40];
 };
 
+/* One supersedence the catalog states: the latest revision of update_id
+ * names superseded_id in its SupersededUpdates, with the facts the
+ * decline-superseded policy (catalog/cleanup.h) weighs. */
+struct store_supersede_row {
+	char update_id[37];              /* the newer, superseding update */
+	char superseded_id[37];
+	int update_declined;
+	int update_install_groups;       /* groups with an Install approval of update_id */
+	int superseded_known;            /* superseded_id has a revision in the catalog */
+	int superseded_declined;
+	int superseded_approval_groups;  /* groups with an Install or Uninstall approval of it */
+};
+
+/* A content file as cleanup deletes it: content/XX/<sha1>.<ext>. */
+struct store_content_key {
+	char sha1[41];                   /* upper-case hex */
+	char ext[16];                    /* lower case, at most OW_MAX_CONTENT_EXT */
+	long long size;                  /* -1 when not known (unlink queue) */
+};
+
 /* Iteration callbacks return 0 to go on, anything else to stop (that value
  * is returned by the listing function). */
 typedef int (*store_revision_cb)(const struct store_revision_row *row, void *arg);
@@ -140,6 +160,7 @@ typedef int (*store_principal_cb)(const struct store_principal_row *row, void *a
 typedef int (*store_computer_cb)(const struct store_computer_row *row, void *arg);
 typedef int (*store_member_cb)(const struct store_member_row *row, void *arg);
 typedef int (*store_status_cb)(const struct store_status_row *row, void *arg);
+typedef int (*store_supersede_cb)(const struct store_supersede_row *row, void *arg);
 
 struct store_ops {
 	const char *name;
@@ -182,6 +203,28 @@ struct store_ops {
 	int (*member_set)(struct store *st, const char *computer_id, const char *group_id, int member,
 			  struct ow_err *err);
 	int (*status_list)(struct store *st, store_status_cb cb, void *arg, struct ow_err *err);
+	int (*computer_upsert)(struct store *st, const char *computer_id, const char *name,
+			       const char *os_description, const char *last_contact, struct ow_err *err);
+	int (*supersede_list)(struct store *st, store_supersede_cb cb, void *arg, struct ow_err *err);
+	int (*decline_audited)(struct store *st, const char *update_id, const char *principal,
+			       const char *detail, int *changed, struct ow_err *err);
+	int (*revision_old_count)(struct store *st, long long *count, struct ow_err *err);
+	int (*revision_old_delete)(struct store *st, long limit, long long *deleted, struct ow_err *err);
+	int (*computer_stale_count)(struct store *st, const char *before, long long *count,
+				    struct ow_err *err);
+	int (*computer_stale_delete)(struct store *st, const char *before, long limit,
+				     long long *deleted, struct ow_err *err);
+	int (*content_unneeded_count)(struct store *st, long long *count, long long *bytes,
+				      struct ow_err *err);
+	int (*content_unneeded_take)(struct store *st, long limit, struct store_content_key *keys,
+				     size_t *n, struct ow_err *err);
+	int (*content_unlink_list)(struct store *st, long limit, struct store_content_key *keys,
+				   size_t *n, struct ow_err *err);
+	int (*content_unlink_done)(struct store *st, const struct store_content_key *keys, size_t n,
+				   struct ow_err *err);
+	int (*content_known)(struct store *st, const char *sha1, int *known, struct ow_err *err);
+	int (*publication_add)(struct store *st, const char *update_id, int revision, const char *signer,
+			       const void *sig, size_t sig_len, const char *by, struct ow_err *err);
 };
 
 /* Opens (creating and migrating when needed) the store named by url. */
@@ -264,6 +307,69 @@ int store_member_list(struct store *st, store_member_cb cb, void *arg, struct ow
 int store_member_set(struct store *st, const char *computer_id, const char *group_id, int member,
 		     struct ow_err *err) OW_WUR;
 int store_status_list(struct store *st, store_status_cb cb, void *arg, struct ow_err *err) OW_WUR;
+
+/* ---- cleanup (sqlite_cleanup.c; the policy is catalog/cleanup.h) ------- */
+
+/* Registers a computer, or updates the name, OS and last contact of a known
+ * one. last_contact is RFC 3339 (NULL or "": now), stored as UTC
+ * "2026-11-24T10:00:00Z", the spelling the stale-computer selection
+ * compares as text; another value is OW_EINVAL. */
+int store_computer_upsert(struct store *st, const char *computer_id, const char *name,
+			  const char *os_description, const char *last_contact,
+			  struct ow_err *err) OW_WUR;
+
+/* Every supersedence stated by the latest revision of an update, ordered by
+ * superseded id, then superseding id. A document naming the same update
+ * twice gives two rows. */
+int store_supersede_list(struct store *st, store_supersede_cb cb, void *arg,
+			 struct ow_err *err) OW_WUR;
+
+/* Declines update_id (declined_by principal) and appends the audit entry
+ * "update.decline" with detail, in one transaction. *changed is 0 when the
+ * update was declined already; then nothing is written. */
+int store_decline_audited(struct store *st, const char *update_id, const char *principal,
+			  const char *detail, int *changed, struct ow_err *err) OW_WUR;
+
+/* Revisions for which a newer revision of the same update is kept. delete
+ * removes at most limit of them, lowest local id first, with their
+ * relations and files (ON DELETE CASCADE: refused with OW_ESTORE when the
+ * connection does not enforce foreign keys), in one transaction. */
+int store_revision_old_count(struct store *st, long long *count, struct ow_err *err) OW_WUR;
+int store_revision_old_delete(struct store *st, long limit, long long *deleted,
+			      struct ow_err *err) OW_WUR;
+
+/* Computers whose last contact is before `before` (RFC 3339 UTC). delete
+ * removes at most limit of them, oldest first, with their group
+ * memberships and reported states (cascade), in one transaction. */
+int store_computer_stale_count(struct store *st, const char *before, long long *count,
+			       struct ow_err *err) OW_WUR;
+int store_computer_stale_delete(struct store *st, const char *before, long limit,
+				long long *deleted, struct ow_err *err) OW_WUR;
+
+/* Content no approved update needs. Needed updates: those with an Install
+ * approval for any group and no decline, and, transitively, the updates
+ * their latest revisions bundle. A content_file row is needed when its
+ * SHA-1 is a file of the latest revision of a needed update; the others are
+ * unneeded. count gives their number and total size. take, in one
+ * transaction, deletes at most limit unneeded rows (lowest SHA-1 first) and
+ * puts each in the unlink queue; keys (room for limit entries) and *n say
+ * which. The caller unlinks the files, then drops the queue entries. */
+int store_content_unneeded_count(struct store *st, long long *count, long long *bytes,
+				 struct ow_err *err) OW_WUR;
+int store_content_unneeded_take(struct store *st, long limit, struct store_content_key *keys,
+				size_t *n, struct ow_err *err) OW_WUR;
+/* The unlink queue: at most limit entries, oldest first (size -1), and
+ * dropping entries in one transaction. */
+int store_content_unlink_list(struct store *st, long limit, struct store_content_key *keys,
+			      size_t *n, struct ow_err *err) OW_WUR;
+int store_content_unlink_done(struct store *st, const struct store_content_key *keys, size_t n,
+			      struct ow_err *err) OW_WUR;
+/* *known = 1 when a content_file row records sha1 (any extension). */
+int store_content_known(struct store *st, const char *sha1, int *known, struct ow_err *err) OW_WUR;
+
+/* Records the publisher's signature of a locally published revision. */
+int store_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
+			  const void *sig, size_t sig_len, const char *by, struct ow_err *err) OW_WUR;
 
 /* Backends. */
 extern const struct store_ops store_sqlite_ops;
