@@ -233,6 +233,20 @@ static int authenticate(struct call *c)
 	int64_t now = ow_time_now(), wait;
 	int ok = 0;
 
+	if (h == NULL && c->req->peer_subject && c->req->peer_subject[0]) {
+		/* A client certificate that verified against [tls] client_ca:
+		 * its subject must be mapped to a principal. */
+		if (catalog_user_find(c->st, "cert_subject", c->req->peer_subject, &c->who, &err) < 0) {
+			ow_warn("admin API: certificate %s is not mapped to a principal",
+				c->req->peer_subject);
+			unauthorized(c, "the client certificate is not mapped to a principal");
+			return -1;
+		}
+		if (catalog_user_touch(c->st, c->who.name, &err) < 0)
+			ow_warn("admin API: cannot record use of %s: %s", c->who.name, err.msg);
+		c->is_admin = strcmp(c->who.role, "administrators") == 0;
+		return 0;
+	}
 	if (h == NULL) {
 		unauthorized(c, "credentials are required");
 		return -1;

@@ -23,6 +23,10 @@
  * in pieces of at most OW_MAX_BODY_BYTES. Crossing it: 413. */
 #define OW_MAX_UPLOAD_BYTES (16LL * 1024 * 1024 * 1024)
 
+/* An upload for publishing that no publication took is removed by
+ * `cleanup` after this long. */
+#define OW_UPLOAD_MAX_AGE_S (24 * 3600)
+
 /* Time allowed to receive the request line and headers, counted from the
  * first byte of the request (slowloris). Crossing it: 408 and close. */
 #define OW_HEADER_TIMEOUT_MS 10000

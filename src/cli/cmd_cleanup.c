@@ -12,12 +12,16 @@
  *   ...
  *   cleanup: 2000 revisions, 0 computers, 1500 content files (3.1 MB), ...
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "base/limits.h"
 #include "base/util.h"
@@ -287,6 +291,34 @@ static int print_cleanup(const struct catalog_cleanup_opts *o, const struct cata
 	return 0;
 }
 
+/* Uploads for publishing that no publication took within a day (a client
+ * that died half way): DIR/uploads/<uuid>.part older than
+ * OW_UPLOAD_MAX_AGE_S. Returns how many were removed. */
+static long sweep_uploads(const char *dir, int dry_run)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	long n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+
+		if (len != 41 || strcmp(e->d_name + 36, ".part") != 0)
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+		    now - st.st_mtime < OW_UPLOAD_MAX_AGE_S)
+			continue;
+		if (dry_run || unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 int cmd_cleanup(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -362,6 +394,13 @@ int cmd_cleanup(int argc, char **argv)
 	store_close(st);
 	if (rc < 0)
 		return cli_fail("cleanup", &err);
+	if (o.content) {
+		long up = sweep_uploads(cfg.uploads_dir, o.dry_run);
+
+		if (up > 0)
+			fprintf(json ? stderr : stdout, "%s %ld abandoned upload(s) older than %d hours\n",
+				o.dry_run ? "would remove" : "removed", up, OW_UPLOAD_MAX_AGE_S / 3600);
+	}
 	if (print_cleanup(&o, &r, json) < 0) {
 		ow_err_set(&err, OW_ENOMEM, "out of memory");
 		return cli_fail("cleanup", &err);

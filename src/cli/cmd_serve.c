@@ -59,7 +59,7 @@ static void reload(void *arg)
 	struct ow_err err = { 0 };
 
 	if (config_load(ctx->cfg.data_dir, &cfg, &err) < 0 || check_tls(&cfg, &err) < 0 ||
-	    http_tls_reload(ctx->tls, cfg.tls_cert, cfg.tls_key, &err) < 0) {
+	    http_tls_reload(ctx->tls, cfg.tls_cert, cfg.tls_key, cfg.tls_client_ca, &err) < 0) {
 		ow_error("reload refused, keeping the current settings: %s", err.msg);
 		return;
 	}
@@ -141,7 +141,8 @@ int cmd_serve(int argc, char **argv)
 				strerror(errno));
 		goto fail;
 	}
-	if ((rc = http_tls_new(ctx.cfg.tls_cert, ctx.cfg.tls_key, &ctx.tls, &err)) < 0)
+	if ((rc = http_tls_new(ctx.cfg.tls_cert, ctx.cfg.tls_key, ctx.cfg.tls_client_ca, &ctx.tls,
+			       &err)) < 0)
 		goto fail;
 	if ((rc = write_pidfile(dir, pidfile, sizeof(pidfile), &err)) < 0)
 		goto fail;

@@ -21,7 +21,7 @@ struct load_ctx {
 	int rc;
 	char rel_cert[OW_MAX_PATH], rel_key[OW_MAX_PATH], rel_ca[OW_MAX_PATH],
 		rel_ca_key[OW_MAX_PATH], rel_cookie[OW_MAX_PATH], rel_content[OW_MAX_PATH],
-		rel_publishers[OW_MAX_PATH];
+		rel_publishers[OW_MAX_PATH], rel_client_ca[OW_MAX_PATH];
 };
 
 int config_bool(const char *s, int *out)
@@ -100,6 +100,15 @@ static int on_entry(void *user, const char *section, const char *key, const char
 				return bad(lc, section, key, "must be true or false");
 			return 1;
 		}
+		if (is(key, "targeting")) {
+			if (is(value, "server"))
+				cfg->client_targeting = 0;
+			else if (is(value, "client"))
+				cfg->client_targeting = 1;
+			else
+				return bad(lc, section, key, "must be server or client");
+			return 1;
+		}
 		if (is(key, "workers")) {
 			if (ow_parse_ll(value, 0, 64, &v) < 0)
 				return bad(lc, section, key, "must be 0..64 (0: one per CPU)");
@@ -125,6 +134,8 @@ static int on_entry(void *user, const char *section, const char *key, const char
 			return copy(lc, section, key, lc->rel_ca, sizeof(lc->rel_ca), value);
 		if (is(key, "ca_key"))
 			return copy(lc, section, key, lc->rel_ca_key, sizeof(lc->rel_ca_key), value);
+		if (is(key, "client_ca"))
+			return copy(lc, section, key, lc->rel_client_ca, sizeof(lc->rel_client_ca), value);
 		return bad(lc, section, key, "unknown key");
 	}
 	if (is(section, "store")) {
@@ -223,6 +234,8 @@ int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 	    config_path(data_dir, lc.rel_cookie, cfg->cookie_key, sizeof(cfg->cookie_key)) < 0 ||
 	    config_path(data_dir, lc.rel_content, cfg->content_dir, sizeof(cfg->content_dir)) < 0 ||
 	    config_path(data_dir, "uploads", cfg->uploads_dir, sizeof(cfg->uploads_dir)) < 0 ||
+	    (lc.rel_client_ca[0] &&
+	     config_path(data_dir, lc.rel_client_ca, cfg->tls_client_ca, sizeof(cfg->tls_client_ca)) < 0) ||
 	    config_path(data_dir, lc.rel_publishers, cfg->publishers_dir, sizeof(cfg->publishers_dir)) < 0)
 		return ow_err_set(err, OW_ELIMIT, "a configured path is too long");
 	return 0;
@@ -243,6 +256,9 @@ int config_default_text(const char *fqdn, char *buf, size_t len)
 		      "; update files travel on the HTTP port; their integrity comes from the\n"
 		      "; digests in the HTTPS metadata\n"
 		      "content_over_https = false\n"
+		      "; computer groups: 'server' (administrators assign computers) or 'client'\n"
+		      "; (the group names a client sends, WSUS's client-side targeting)\n"
+		      "targeting = server\n"
 		      "workers = 0\n"
 		      "max_connections = %d\n"
 		      "cookie_key = keys/cookie.key\n"

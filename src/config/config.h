@@ -34,12 +34,14 @@ struct ow_config {
 	int http_port;                      /* derived: the guide's pairing rule */
 	char listen[256];
 	int content_over_https;
+	int client_targeting;               /* groups come from the client (SimpleTargeting) */
 	int workers;                        /* 0: one per CPU */
 	long max_connections;               /* 0: OW_MAX_CONNECTIONS */
 	char tls_cert[OW_MAX_PATH];         /* absolute after loading */
 	char tls_key[OW_MAX_PATH];
 	char tls_ca[OW_MAX_PATH];
 	char tls_ca_key[OW_MAX_PATH];
+	char tls_client_ca[OW_MAX_PATH];    /* "" unless client certificates are accepted */
 	char cookie_key[OW_MAX_PATH];
 	char content_dir[OW_MAX_PATH];
 	char uploads_dir[OW_MAX_PATH];      /* admin API uploads in progress */

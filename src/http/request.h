@@ -51,6 +51,7 @@ struct http_request {
 	int tls;                    /* arrived on the HTTPS listener */
 	int port;                   /* local port it arrived on */
 	const char *peer;           /* "addr:port" of the client */
+	const char *peer_subject;   /* verified client certificate subject, or "" */
 	const char *subpath;        /* path after the matched virtual root */
 };
 

@@ -54,6 +54,8 @@ struct conn {
 	int linger;                     /* the request was not read to its end */
 	int timer_kind;                 /* which deadline the timer holds */
 	char peer[64];
+	char subject[512];              /* verified client certificate, or "" */
+	int subject_known;
 	uint64_t started_ms;
 	struct http_response res;
 	int res_live;
@@ -378,6 +380,11 @@ static void dispatch(struct conn *c)
 	req->tls = c->tls;
 	req->port = c->port;
 	req->peer = c->peer;
+	if (c->tls && !c->subject_known) {
+		http_tls_peer_subject(bufferevent_openssl_get_ssl(c->bev), c->subject, sizeof(c->subject));
+		c->subject_known = 1;
+	}
+	req->peer_subject = c->subject;
 	res->head_only = req->method == HTTP_M_HEAD;
 	c->close_after = !req->keep_alive || c->w->draining;
 

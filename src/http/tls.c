@@ -9,6 +9,7 @@
 #include <openssl/err.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct http_tls {
 	pthread_mutex_t lock;
@@ -33,7 +34,37 @@ static int ssl_fail(struct ow_err *err, const char *what, const char *file)
 			  file ? file : "", e ? buf : "failed");
 }
 
-static int build_ctx(const char *cert, const char *key, SSL_CTX **out, struct ow_err *err)
+/* Accept the handshake whatever the client certificate: whether it
+ * verified is read afterwards (SSL_get_verify_result), so a bad client
+ * certificate means "no principal", not a failed connection. */
+static int keep_going(int ok, X509_STORE_CTX *x)
+{
+	(void)ok;
+	(void)x;
+	return 1;
+}
+
+void http_tls_peer_subject(SSL *ssl, char *out, size_t len)
+{
+	X509 *x = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+	BIO *b;
+	char *txt = NULL;
+	long n;
+
+	out[0] = '\0';
+	if (x == NULL || SSL_get_verify_result(ssl) != X509_V_OK)
+		return;
+	b = BIO_new(BIO_s_mem());
+	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253) >= 0 &&
+	    (n = BIO_get_mem_data(b, &txt)) > 0 && (size_t)n < len) {
+		memcpy(out, txt, (size_t)n);
+		out[n] = '\0';
+	}
+	BIO_free(b);
+}
+
+static int build_ctx(const char *cert, const char *key, const char *client_ca, SSL_CTX **out,
+		     struct ow_err *err)
 {
 	SSL_CTX *ctx;
 	int rc;
@@ -66,7 +97,22 @@ static int build_ctx(const char *cert, const char *key, SSL_CTX **out, struct ow
 		rc = ssl_fail(err, "key does not match certificate", cert);
 		goto fail;
 	}
+	if (client_ca && *client_ca) {
+		STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(client_ca);
+
+		if (names == NULL || SSL_CTX_load_verify_locations(ctx, client_ca, NULL) != 1) {
+			sk_X509_NAME_pop_free(names, X509_NAME_free);
+			rc = ssl_fail(err, "client CA", client_ca);
+			goto fail;
+		}
+		SSL_CTX_set_client_CA_list(ctx, names);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, keep_going);
+		SSL_CTX_set_verify_depth(ctx, 4);
+	}
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	/* Sessions would carry a client's identity across reloads of the
+	 * client CA: keep them to this context. */
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"openwsus", 8);
 	*out = ctx;
 	return 0;
 fail:
@@ -74,8 +120,8 @@ fail:
 	return rc;
 }
 
-int http_tls_new(const char *cert_chain, const char *key, struct http_tls **out,
-		 struct ow_err *err)
+int http_tls_new(const char *cert_chain, const char *key, const char *client_ca,
+		 struct http_tls **out, struct ow_err *err)
 {
 	struct http_tls *tls;
 	int rc;
@@ -83,7 +129,7 @@ int http_tls_new(const char *cert_chain, const char *key, struct http_tls **out,
 	tls = calloc(1, sizeof(*tls));
 	if (tls == NULL)
 		return ow_err_set(err, OW_ENOMEM, "out of memory");
-	rc = build_ctx(cert_chain, key, &tls->ctx, err);
+	rc = build_ctx(cert_chain, key, client_ca, &tls->ctx, err);
 	if (rc < 0) {
 		free(tls);
 		return rc;
@@ -103,12 +149,12 @@ void http_tls_free(struct http_tls *tls)
 }
 
 int http_tls_reload(struct http_tls *tls, const char *cert_chain, const char *key,
-		    struct ow_err *err)
+		    const char *client_ca, struct ow_err *err)
 {
 	SSL_CTX *ctx = NULL, *old;
 	int rc;
 
-	rc = build_ctx(cert_chain, key, &ctx, err);
+	rc = build_ctx(cert_chain, key, client_ca, &ctx, err);
 	if (rc < 0)
 		return rc;
 	pthread_mutex_lock(&tls->lock);

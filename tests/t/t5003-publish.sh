@@ -120,4 +120,14 @@ expect "the openssl-signed document itself is accepted" "$(post_pub "$T/good.xml
 expect "...and adds one revision" "$(revisions)" $((before + 1))
 stop_server
 expect "SIGTERM exits 0" "$STOP_STATUS" 0
+
+# Abandoned uploads: cleanup removes those older than a day, keeps fresh ones.
+old=$(ls "$D/uploads" | head -n 1)
+check "refused hand-made publications left uploads behind" test -n "$old"
+touch -d '2 days ago' "$D/uploads/$old"
+fresh=$(ls "$D/uploads" | wc -l)
+out=$("$OPENWSUS" cleanup --data "$D" --content)
+expect_match "cleanup reports the abandoned upload" "$out" "removed 1 abandoned upload"
+check "the old upload is gone" test ! -e "$D/uploads/$old"
+expect "fresh uploads stay" "$(ls "$D/uploads" | wc -l)" $((fresh - 1))
 finish

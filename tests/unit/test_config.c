@@ -76,6 +76,9 @@ static void test_default_file(void)
 	CHECK(cfg.http_port == 8530);
 	CHECK_STR(cfg.listen, OW_DEFAULT_LISTEN);
 	CHECK(cfg.content_over_https == 0);
+	CHECK(cfg.client_targeting == 0);
+	CHECK_STR(cfg.tls_client_ca, "");
+	CHECK_STR(cfg.publishers_dir, at("trusted-publishers"));
 	CHECK(cfg.workers == 0);
 	CHECK(cfg.max_connections == OW_MAX_CONNECTIONS);
 	CHECK_STR(cfg.tls_cert, at("tls/server.pem"));
@@ -200,6 +203,8 @@ static const struct load_case load_cases[] = {
 	{ "[server]\ncontent_over_https = truee\n", OW_ECONFIG, "content_over_https" },
 	{ "[server]\ncontent_over_https =\n", OW_ECONFIG, "content_over_https" },
 	{ "[server]\ncontent_over_https = TRUE\n", 0, NULL },
+	{ "[server]\ntargeting = both\n", OW_ECONFIG, "targeting" },
+	{ "[publishing]\npublishers = x\n", OW_ECONFIG, "publishers" },
 	/* Other numbers. */
 	{ "[server]\nworkers = 65\n", OW_ECONFIG, "workers" },
 	{ "[server]\nworkers = -1\n", OW_ECONFIG, "workers" },
@@ -236,6 +241,7 @@ static void test_values(void)
 			  "https_port = 443 ; the guide's pair\n"
 			  "listen = 0.0.0.0,::\n"
 			  "content_over_https = yes\n"
+			  "targeting = Client\n"
 			  "workers = 4\n"
 			  "max_connections = 500\n"
 			  "cookie_key = /etc/openwsus/cookie.key\n"
@@ -245,8 +251,16 @@ static void test_values(void)
 			  "[store]\n"
 			  "url = sqlite:/var/lib/openwsus/store.db\n"
 			  "[content]\n"
-			  "dir = /srv/wsus\n",
+			  "dir = /srv/wsus\n"
+			  "[tls]\n"
+			  "client_ca = tls/admins-ca.pem\n"
+			  "[publishing]\n"
+			  "trusted_publishers = /etc/openwsus/publishers\n",
 			  &cfg, &err) == 0);
+	CHECK(cfg.client_targeting == 1);
+	CHECK_STR(cfg.tls_client_ca, at("tls/admins-ca.pem"));
+	CHECK_STR(cfg.publishers_dir, "/etc/openwsus/publishers");
+	CHECK_STR(cfg.uploads_dir, at("uploads"));
 	CHECK_STR(cfg.fqdn, "wsus.corp.example");
 	CHECK(cfg.https_port == 443 && cfg.http_port == 80);
 	CHECK_STR(cfg.listen, "0.0.0.0,::");
