@@ -109,4 +109,18 @@ int catalog_publication_add(struct store *st, const char *update_id, int revisio
 			    const void *sig, size_t sig_len, const char *principal,
 			    struct ow_err *err) OW_WUR;
 
+/* ---- clients --------------------------------------------------------------- */
+
+/* Records a client's registration (name, OS, last contact) and its groups:
+ * with client_targeting, the '\n'-separated group names it sent; in every
+ * case a computer in no group goes to Unassigned Computers. */
+int catalog_computer_register(struct store *st, const char *computer_id, const char *name,
+			      const char *os_description, const char *groups, int client_targeting,
+			      struct ow_err *err) OW_WUR;
+
+/* The server's identity for client cookies (epoch) and the time its
+ * configuration was made (GetConfig's LastChange). */
+int catalog_server_identity(struct store *st, uint64_t *epoch, int64_t *since,
+			    struct ow_err *err) OW_WUR;
+
 #endif

@@ -99,6 +99,7 @@ int cmd_serve(int argc, char **argv)
 	struct store *st = NULL;
 	const char *dir = NULL, *listen = NULL;
 	char pidfile[OW_MAX_PATH] = "";
+	int wusp_ready = 0;
 	long long port = 0;
 	int c, rc;
 
@@ -146,6 +147,10 @@ int cmd_serve(int argc, char **argv)
 		goto fail;
 	if ((rc = write_pidfile(dir, pidfile, sizeof(pidfile), &err)) < 0)
 		goto fail;
+	if ((rc = wusp_ctx_init(&ctx.wusp, ctx.cfg.store_url, dir, ctx.cfg.cookie_key, ctx.cfg.fqdn,
+				ctx.cfg.https_port, ctx.cfg.client_targeting, &err)) < 0)
+		goto fail;
+	wusp_ready = 1;
 	ctx.admin.store_url = ctx.cfg.store_url;
 	ctx.admin.data_dir = dir;
 	ctx.admin.content_dir = ctx.cfg.content_dir;
@@ -177,5 +182,7 @@ fail:
 		close(ctx.content_fd);
 	http_tls_free(ctx.tls);
 	auth_limiter_free(ctx.admin.limiter);
+	if (wusp_ready)
+		wusp_ctx_release(&ctx.wusp);
 	return rc < 0 ? cli_fail("serve", &err) : CLI_OK;
 }

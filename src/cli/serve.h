@@ -11,10 +11,12 @@
 #include "admin/api.h"
 #include "config/config.h"
 #include "http/server.h"
+#include "wusp/service.h"
 
 struct serve_ctx {
 	struct ow_config cfg;
 	struct admin_ctx admin;
+	struct wusp_ctx wusp;
 	int content_fd;         /* O_DIRECTORY descriptor of the content directory */
 	struct http_tls *tls;
 };

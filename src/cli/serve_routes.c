@@ -118,9 +118,9 @@ size_t serve_routes(struct serve_ctx *ctx, struct http_route *r)
 	unsigned content_flags = ctx->cfg.content_over_https ? 0 : HTTP_ROUTE_PLAIN_ONLY;
 
 	r[n++] = (struct http_route){ "ClientWebService", HTTP_ROUTE_TLS_REQUIRED,
-				      soap_unavailable, "ClientWebService" };
+				      wusp_client_handle, &ctx->wusp };
 	r[n++] = (struct http_route){ "SimpleAuthWebService", HTTP_ROUTE_TLS_REQUIRED,
-				      soap_unavailable, "SimpleAuthWebService" };
+				      wusp_simpleauth_handle, &ctx->wusp };
 	r[n++] = (struct http_route){ "ServerSyncWebService", HTTP_ROUTE_TLS_REQUIRED,
 				      soap_unavailable, "ServerSyncWebService" };
 	r[n++] = (struct http_route){ "DssAuthWebService", HTTP_ROUTE_TLS_REQUIRED,

@@ -21,7 +21,7 @@ for root in ClientWebService/client.asmx SimpleAuthWebService/SimpleAuth.asmx \
 	check "$name reachable on HTTPS (not 403/404: $code)" test "$code" != 403 -a "$code" != 404
 	if [ "$name" != ApiRemoting30 ]; then
 		expect_match "$name answers a SOAP 1.1 fault" "$(cat "$T/body")" \
-			'<soap:Fault><faultcode>soap:Server</faultcode>.*<ErrorCode>InternalServerError</ErrorCode>'
+			'<soap:Fault><faultcode>soap:(Client|Server)</faultcode>.*<ErrorCode>(InvalidParameters|InternalServerError)</ErrorCode>'
 	fi
 	code=$(oc "$D" -o "$T/body" -w '%{http_code}' -X POST --data "$soap" "$(http_url "/$root")")
 	expect "$name on plain HTTP is 403" "$code" 403

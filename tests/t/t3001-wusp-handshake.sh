@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# MS-WUSP handshake conformance: the first requests of a real Windows 11
+# client's scan (../shared/fixtures/.../wsus-m0-native/scan/000001-000005)
+# replayed in order against the real server over HTTPS, with the catalog
+# loaded from the fixture update documents and openwsus's own cookies
+# threaded from one answer into the next request. Each answer must have the
+# captured WSUS answer's structure (elements, order, namespaces). On
+# purpose openwsus differs in values (cookie bytes, times) and leaves out
+# GetConfig's PackageServerShare (a UNC share of the WSUS host).
+. "$(dirname "$0")/lib.sh"
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+FIX=$ROOT/../shared/fixtures/wsus-rs/docs/fixtures
+SCAN=$FIX/wsus-m0-native/scan
+SHAPE=$(dirname "$OPENWSUS")/tools/xml-shape
+D="$T/data"
+init_data "$D" || { fail "init"; exit 1; }
+"$OPENWSUS" update import --data "$D" "$FIX"/wsus-m0-wsusss/docs/*.xml >/dev/null || fail "catalog import"
+printf 'correct horse battery\n' | "$OPENWSUS" user add --data "$D" alice --role administrators >/dev/null
+start_server "$D" || { fail "server starts"; exit 1; }
+
+# call NAME SERVICE_PATH REQUEST_FILE: POSTs the request with its captured
+# SOAPAction; leaves the answer in $T/NAME.xml and prints the HTTP status.
+call() {
+	local action
+	action=$(sed -n 's/^SOAPAction: *//Ip' "$(dirname "$3")/request.headers" | tr -d '\r')
+	oc "$D" -o "$T/$1.xml" -w '%{http_code}' -X POST -H 'Content-Type: text/xml; charset=utf-8' \
+		-H "SOAPAction: $action" --data-binary @"$3" "$(https_url "$2")"
+}
+same_shape() { # NAME CAPTURED [SKIP...]
+	local name=$1 captured=$2
+	shift 2
+	"$SHAPE" "$T/$name.xml" "$@" >"$T/$name.ours" 2>&1
+	"$SHAPE" "$captured" "$@" >"$T/$name.wsus" 2>&1
+	if cmp -s "$T/$name.ours" "$T/$name.wsus"; then pass "$name: same structure as WSUS's answer"
+	else fail "$name: structure differs: $(diff "$T/$name.wsus" "$T/$name.ours" | head -n 6 | tr '\n' ' ')"; fi
+}
+CWS=/ClientWebService/client.asmx
+SAS=/SimpleAuthWebService/SimpleAuth.asmx
+
+expect "GetConfig: 200" "$(call getconfig $CWS "$SCAN/000001/request.body")" 200
+same_shape getconfig "$SCAN/000001/response.body" PackageServerShare
+expect_match "GetConfig: protocol 3.2, relative SimpleTargeting URL" "$(cat "$T/getconfig.xml")" \
+	'<ServiceUrl>SimpleAuthWebService/SimpleAuth.asmx</ServiceUrl>.*<Name>ProtocolVersion</Name><Value>3.2</Value>'
+check "the answer is text/xml; charset=utf-8" bash -c "curl -sS -D - -o /dev/null --cacert '$D/tls/ca.pem' --resolve '$FQDN:$HTTPS_PORT:127.0.0.1' -X POST -H 'SOAPAction: \"http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/GetConfig\"' --data-binary @'$SCAN/000001/request.body' '$(https_url $CWS)' | grep -qi '^Content-Type: text/xml; charset=utf-8'"
+
+expect "GetAuthorizationCookie: 200" "$(call authcookie $SAS "$SCAN/000002/request.body")" 200
+same_shape authcookie "$SCAN/000002/response.body"
+auth=$(sed -n 's/.*<CookieData>\([^<]*\)<\/CookieData>.*/\1/p' "$T/authcookie.xml")
+check "an authorization cookie was issued" test -n "$auth"
+
+# GetCookie with our authorization cookie in place of the captured one.
+sed "s#<CookieData>[^<]*</CookieData>#<CookieData>$auth</CookieData>#" "$SCAN/000003/request.body" >"$T/getcookie.req"
+cp "$SCAN/000003/request.headers" "$T/request.headers"
+expect "GetCookie: 200" "$(call getcookie $CWS "$T/getcookie.req")" 200
+same_shape getcookie "$SCAN/000003/response.body"
+cookie=$(sed -n 's/.*<EncryptedData>\([^<]*\)<\/EncryptedData>.*/\1/p' "$T/getcookie.xml")
+check "a client cookie was issued" test -n "$cookie"
+
+thread() { # REQUEST_DIR OUT: the captured request with our client cookie
+	sed "s#<EncryptedData>[^<]*</EncryptedData>#<EncryptedData>$cookie</EncryptedData>#" "$1/request.body" >"$2"
+	cp "$1/request.headers" "$T/request.headers"
+}
+thread "$SCAN/000004" "$T/register.req"
+expect "RegisterComputer: 200" "$(call register $CWS "$T/register.req")" 200
+same_shape register "$SCAN/000004/response.body"
+oc "$D" -o "$T/computers.json" -u 'alice:correct horse battery' "$(https_url /ApiRemoting30/api/v1/computers)"
+expect_match "the computer is registered with its name and OS" "$(cat "$T/computers.json")" \
+	'"computer_id":"e1da06a3-5601-43c9-bac3-52d5db701494","name":"REDACTED3","os":"Windows 10 Pro"'
+expect_match "...in Unassigned Computers (server-side targeting)" "$(cat "$T/computers.json")" \
+	'"groups":\["b73ca6ed-5727-47f3-84de-015e03f6a88a"\]'
+
+cp "$SCAN/000005/request.headers" "$T/request.headers"
+cp "$SCAN/000005/request.body" "$T/catscan.req"
+expect "StartCategoryScan: 200" "$(call catscan $CWS "$T/catscan.req")" 200
+same_shape catscan "$SCAN/000005/response.body"
+expect_match "the known category is preferred" "$(cat "$T/catscan.xml")" '<guid>dd78b8a1-0b20-45c1-add6-4da72e9364cf</guid>'
+
+# Faults a client follows its recovery path on.
+fault_of() { sed -n 's/.*<ErrorCode>\([^<]*\)<\/ErrorCode>.*/\1/p' "$T/$1.xml"; }
+bad=$(printf '%s' "$cookie" | sed 's/^\(.\{20\}\)./\1Q/')
+[ "$bad" = "$cookie" ] && bad=$(printf '%s' "$cookie" | sed 's/^\(.\{20\}\)./\1R/')
+sed "s#<EncryptedData>[^<]*</EncryptedData>#<EncryptedData>$bad</EncryptedData>#" "$SCAN/000004/request.body" >"$T/tampered.req"
+cp "$SCAN/000004/request.headers" "$T/request.headers"
+expect "a tampered client cookie: 500" "$(call tampered $CWS "$T/tampered.req")" 500
+expect "...with ErrorCode InvalidCookie" "$(fault_of tampered)" InvalidCookie
+sed "s#<CookieData>[^<]*</CookieData>#<CookieData>$cookie</CookieData>#" "$SCAN/000003/request.body" >"$T/swapped.req"
+cp "$SCAN/000003/request.headers" "$T/request.headers"
+call swapped $CWS "$T/swapped.req" >/dev/null
+expect "a client cookie used as an authorization cookie: InvalidCookie" "$(fault_of swapped)" InvalidCookie
+cp "$SCAN/000003/request.headers" "$T/request.headers"
+call original $CWS "$SCAN/000003/request.body" >/dev/null
+expect "the captured (foreign) authorization cookie: InvalidCookie" "$(fault_of original)" InvalidCookie
+thread "$SCAN/000006" "$T/sync.req"
+expect "SyncUpdates (not in this version): 500" "$(call sync $CWS "$T/sync.req")" 500
+expect "...InternalServerError, not a pretend success" "$(fault_of sync)" InternalServerError
+cp "$SCAN/000001/request.headers" "$T/request.headers"
+printf '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&a;</s:Body></s:Envelope>' >"$T/doctype.req"
+call doctype $CWS "$T/doctype.req" >/dev/null
+expect "a DOCTYPE body: InvalidParameters" "$(fault_of doctype)" InvalidParameters
+printf 'not xml at all' >"$T/junk.req"
+call junk $CWS "$T/junk.req" >/dev/null
+expect "a body that is not XML: InvalidParameters" "$(fault_of junk)" InvalidParameters
+call wrongsvc $SAS "$SCAN/000001/request.body" >/dev/null
+expect "GetConfig sent to SimpleAuth: InvalidParameters" "$(fault_of wrongsvc)" InvalidParameters
+
+# A new server identity turns old cookies into ServerChanged.
+stop_server
+sqlite3 "$D/store.db" "update meta set value = '00000000-0000-4000-8000-000000000000' where key = 'server_id'"
+start_server "$D" || { fail "server restarts"; exit 1; }
+thread "$SCAN/000004" "$T/register2.req"
+call changed $CWS "$T/register2.req" >/dev/null
+expect "a cookie from before the identity change: ServerChanged" "$(fault_of changed)" ServerChanged
+stop_server
+expect "SIGTERM exits 0" "$STOP_STATUS" 0
+finish
