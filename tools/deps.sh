@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev \
 libevent-dev node-llhttp libinih-dev libsqlite3-dev libssl-dev libexpat1-dev \
 libsodium-dev libjansson-dev libcurl4-openssl-dev \
-openssl curl ca-certificates procps iproute2 sqlite3"
+openssl curl ca-certificates procps iproute2 sqlite3 python3 xxd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -189,4 +189,25 @@ _Static_assert(OW_MAX_SUPERSEDED_DECLINES >= 10000 && OW_MAX_SUPERSEDED_DECLINES
 	       "decline-superseded bound");
 _Static_assert(OW_CONTENT_ORPHAN_GRACE_S >= 60, "an import must have time to record its file");
 
+/* ---- audit (src/audit/, src/cli/audit_live.c): `openwsus audit`. ---- */
+
+/* One plain-HTTP probe of a running server: connecting, sending the request
+ * and reading the answer each get this long. The server answers a refused
+ * root at once; seven probes bound a hung server to under a minute. */
+#define OW_AUDIT_PROBE_TIMEOUT_MS 3000
+
+/* Bytes of a probe's answer read: the status line and the 403 body that
+ * says "SSL is required" fit in well under 1 KiB; the rest is not read. */
+#define OW_AUDIT_PROBE_REPLY_BYTES 4096
+
+/* Directory levels the permission walk descends under content/ and the
+ * publishing directories (content/XX/<SHA1>.<ext> is two). Deeper entries
+ * are not looked at. */
+#define OW_AUDIT_WALK_DEPTH 4
+
+_Static_assert(OW_AUDIT_PROBE_TIMEOUT_MS >= 500 && OW_AUDIT_PROBE_TIMEOUT_MS <= 30000,
+	       "audit probe timeout");
+_Static_assert(OW_AUDIT_PROBE_REPLY_BYTES >= 512, "a 403 answer must fit");
+_Static_assert(OW_AUDIT_WALK_DEPTH >= 2, "content/XX/<file> must be reached");
+
 #endif

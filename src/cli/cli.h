@@ -42,4 +42,8 @@ int cli_usage(const char *verb, const char *usage, const char *fmt, ...) OW_PRIN
  * Returns the pid signalled, 0 when none runs, or a negative OW_E*. */
 int cli_signal_server(const char *data_dir, struct ow_err *err);
 
+/* The hardening guide's checklist for a data directory (cmd_audit.c); exits
+ * 0 all pass, 1 any WARN, 2 any FAIL. */
+int cmd_audit(int argc, char **argv);
+
 #endif

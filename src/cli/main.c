@@ -37,6 +37,7 @@ static const struct verb verbs[] = {
 	{ "decline-superseded", cmd_decline_superseded, "decline updates that an approved newer update supersedes" },
 	{ "cleanup", cmd_cleanup, "remove unused revisions, stale computers, unneeded content (in batches)" },
 	{ "publish", cmd_publish, "publish a signed installer as an update (admin API)" },
+	{ "audit", cmd_audit, "check the data directory against the WSUS hardening guide" },
 };
 
 static void usage(FILE *f)

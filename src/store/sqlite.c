@@ -364,4 +364,7 @@ const struct store_ops store_sqlite_ops = {
 	.content_unlink_done = sq_content_unlink_done,
 	.content_known = sq_content_known,
 	.publication_add = sq_publication_add,
+	.origin_list = sq_origin_list,
+	.publication_list = sq_publication_list,
+	.audit_by_role = sq_audit_by_role,
 };

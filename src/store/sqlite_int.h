@@ -79,4 +79,9 @@ int sq_content_known(struct store *st, const char *sha1, int *known, struct ow_e
 int sq_publication_add(struct store *st, const char *update_id, int revision, const char *signer,
 		       const void *sig, size_t sig_len, const char *by, struct ow_err *err);
 
+int sq_origin_list(struct store *st, store_origin_cb cb, void *arg, struct ow_err *err);
+int sq_publication_list(struct store *st, store_publication_cb cb, void *arg, struct ow_err *err);
+int sq_audit_by_role(struct store *st, const char *role, store_audit_cb cb, void *arg,
+		     struct ow_err *err);
+
 #endif

@@ -234,3 +234,20 @@ int store_publication_add(struct store *st, const char *update_id, int revision,
 {
 	return st->ops->publication_add(st, update_id, revision, signer, sig, sig_len, by, err);
 }
+
+int store_origin_list(struct store *st, store_origin_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->origin_list(st, cb, arg, err);
+}
+
+int store_publication_list(struct store *st, store_publication_cb cb, void *arg,
+			   struct ow_err *err)
+{
+	return st->ops->publication_list(st, cb, arg, err);
+}
+
+int store_audit_by_role(struct store *st, const char *role, store_audit_cb cb, void *arg,
+			struct ow_err *err)
+{
+	return st->ops->audit_by_role(st, role, cb, arg, err);
+}

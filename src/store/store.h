@@ -161,6 +161,10 @@ typedef int (*store_computer_cb)(const struct store_computer_row *row, void *arg
 typedef int (*store_member_cb)(const struct store_member_row *row, void *arg);
 typedef int (*store_status_cb)(const struct store_status_row *row, void *arg);
 typedef int (*store_supersede_cb)(const struct store_supersede_row *row, void *arg);
+struct store_origin_row;
+struct store_publication_row;
+typedef int (*store_origin_cb)(const struct store_origin_row *row, void *arg);
+typedef int (*store_publication_cb)(const struct store_publication_row *row, void *arg);
 
 struct store_ops {
 	const char *name;
@@ -225,6 +229,11 @@ struct store_ops {
 	int (*content_known)(struct store *st, const char *sha1, int *known, struct ow_err *err);
 	int (*publication_add)(struct store *st, const char *update_id, int revision, const char *signer,
 			       const void *sig, size_t sig_len, const char *by, struct ow_err *err);
+	int (*origin_list)(struct store *st, store_origin_cb cb, void *arg, struct ow_err *err);
+	int (*publication_list)(struct store *st, store_publication_cb cb, void *arg,
+				struct ow_err *err);
+	int (*audit_by_role)(struct store *st, const char *role, store_audit_cb cb, void *arg,
+			     struct ow_err *err);
 };
 
 /* Opens (creating and migrating when needed) the store named by url. */
@@ -378,5 +387,36 @@ extern const struct store_ops store_sqlite_ops;
 struct store {
 	const struct store_ops *ops;
 };
+
+/* ---- audit (sqlite_audit.c; the rules are audit/audit.h) -------------- */
+
+/* A file of an update revision that names where it came from (OriginUri). */
+struct store_origin_row {
+	char update_id[37];
+	int revision;
+	char name[256];
+	char origin[1024];          /* as the document states it; longer is cut */
+};
+
+/* A local publication and the size of the signature kept with it. */
+struct store_publication_row {
+	char update_id[37];
+	int revision;
+	char signer[512];
+	long long signature_len;    /* bytes; 0 when the row carries none */
+	char published_by[128];
+	char published_at[40];
+};
+
+/* Every revision file with a non-empty origin, by update id, revision and
+ * file name; no judgement is made here (catalog_origin_is_remote does). */
+int store_origin_list(struct store *st, store_origin_cb cb, void *arg, struct ow_err *err) OW_WUR;
+/* Every publication row, by update id and revision. */
+int store_publication_list(struct store *st, store_publication_cb cb, void *arg,
+			   struct ow_err *err) OW_WUR;
+/* Audit-trail entries made by a principal that is now a member of role
+ * ("reporters": changes WSUS Reporters must never have made), oldest first. */
+int store_audit_by_role(struct store *st, const char *role, store_audit_cb cb, void *arg,
+			struct ow_err *err) OW_WUR;
 
 #endif
