@@ -55,29 +55,11 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 
 /* ---- limits (to move into src/base/limits.h) ---- */
 
-/* Characters of a client id in a cookie. Windows Update sends its
- * SusClientId, a braceless GUID of 36 characters; 63 leaves room for a
- * braced one and for other agents. Longer: the seal is refused, and a
- * cookie claiming more is invalid (InvalidCookie). */
-#define OW_MAX_COOKIE_CLIENT_ID 63
 
-/* Bytes of the '\n'-separated target group names a client asks for with
- * client-side targeting (registry TargetGroup, "a;b" split by the caller).
- * Real clients name one or two groups; 511 bytes bound the cookie to under
- * 1 KiB of base64. Longer: the seal is refused (the caller answers with a
- * fault); a cookie claiming more is invalid. */
-#define OW_MAX_COOKIE_GROUPS 511
-
-/* Seconds a cookie's issue time may lie ahead of the clock that opens it
- * (several servers behind one name, clock steps). Further ahead: invalid. */
-#define OW_MAX_COOKIE_SKEW_S 300
-
-/* Keys in one keyring: the sealing key and up to three older ones still
- * accepted while their cookies expire after a rotation. */
-#define OW_MAX_COOKIE_KEYS 4
 
 _Static_assert(OW_MAX_COOKIE_CLIENT_ID >= 38 && OW_MAX_COOKIE_CLIENT_ID <= 255,
 	       "a braced GUID must fit; the length is one byte");

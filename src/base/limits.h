@@ -210,4 +210,114 @@ _Static_assert(OW_AUDIT_PROBE_TIMEOUT_MS >= 500 && OW_AUDIT_PROBE_TIMEOUT_MS <= 
 _Static_assert(OW_AUDIT_PROBE_REPLY_BYTES >= 512, "a 403 answer must fit");
 _Static_assert(OW_AUDIT_WALK_DEPTH >= 2, "content/XX/<file> must be reached");
 
+/* ---- MS-WUSP requests (wusp/request.c) ---- */
+
+/* Revision ids in one id array (InstalledNonLeafUpdateIDs,
+ * OtherCachedUpdateIDs, CachedDriverIDs, revisionIDs) and identities in
+ * RefreshCache.globalIDs. The native client sent 94 installed and 1337
+ * other cached ids after a full scan of a small catalog; a client of a
+ * full Microsoft Update catalog caches a few thousand. (WSUS itself
+ * refuses more than 400 InstalledNonLeafUpdateIDs with InvalidParameters;
+ * that is a policy for the handler, not a parsing limit.) 20000 ids cost
+ * 80 KB and fit the XML node limit three times over. */
+#define OW_MAX_WUSP_IDS 20000
+
+/* Devices in SyncUpdates.SystemSpec. The native driver pass listed 70 and
+ * 75 devices on a small virtual machine; a workstation has a few hundred. */
+#define OW_MAX_WUSP_DEVICES 4096
+
+/* Events in one ReportEventBatch. The native client sent 2, 4 and 9. */
+#define OW_MAX_WUSP_EVENTS 2048
+
+/* Digests in one GetFileLocations. */
+#define OW_MAX_WUSP_DIGESTS 4096
+
+/* Members of every other list: authCookies, locales, fragment types,
+ * category filters, hardware ids of one device or computer, extension
+ * drivers, ReplacementStrings and MiscData of one event (the native client
+ * sent 27 MiscData strings). */
+#define OW_MAX_WUSP_LIST 256
+
+/* Bytes of a short string: names, versions, locales, dates, ids, models,
+ * one hardware id. Windows limits DNS names to 255 and hardware ids to
+ * 200 characters. */
+#define OW_MAX_WUSP_SHORT 255
+
+/* Bytes of a free-text string: OSDescription, one replacement string (an
+ * update title, under 300 bytes in practice), one MiscData entry,
+ * CallerAttributes, Products. */
+#define OW_MAX_WUSP_TEXT 4096
+
+/* Bytes of DeviceAttributes (about 2 KB from the native client) and of
+ * the text of any one element (a limit handed to the XML reader). */
+#define OW_MAX_WUSP_ATTRS (64 * 1024)
+
+/* Characters of base64 in CookieData and EncryptedData. Observed: 1368
+ * and 364; openwsus's own cookies are under 1 KB. */
+#define OW_MAX_WUSP_COOKIE_B64 16384
+
+/* Element nesting in a request. The deepest real path is 9 (Envelope,
+ * Body, SyncUpdates, parameters, SystemSpec, Device, extensionDrivers,
+ * ExtensionDriver, MatchingComputerHWID). */
+#define OW_MAX_WUSP_DEPTH 24
+
+/* Decoded bytes of one file digest (SHA-1 is 20, SHA-256 32). */
+#define OW_MAX_WUSP_DIGEST_BYTES 64
+
+_Static_assert(OW_MAX_WUSP_IDS >= 1000 && OW_MAX_WUSP_IDS * 3 < 200000,
+	       "id arrays must fit the XML node limit");
+_Static_assert(OW_MAX_WUSP_LIST >= 16, "list bound");
+_Static_assert(OW_MAX_WUSP_SHORT >= 64 && OW_MAX_WUSP_SHORT < OW_MAX_WUSP_TEXT, "string bounds");
+_Static_assert(OW_MAX_WUSP_TEXT <= OW_MAX_WUSP_ATTRS, "string bounds");
+_Static_assert(OW_MAX_WUSP_COOKIE_B64 <= OW_MAX_WUSP_ATTRS, "cookie fits an element's text");
+_Static_assert(OW_MAX_WUSP_DEPTH >= 12 && OW_MAX_WUSP_DEPTH <= 64, "request depth bound");
+
+/* ---- operations ---- */
+
+/* ---- MS-WUSP cookies (auth/cookie.c, wusp/service.c) ---- */
+
+/* Characters of a client id in a cookie. Windows Update sends its
+ * SusClientId, a braceless GUID of 36 characters; 63 leaves room for a
+ * braced one and for other agents. Longer: the seal is refused, and a
+ * cookie claiming more is invalid (InvalidCookie). */
+#define OW_MAX_COOKIE_CLIENT_ID 63
+
+/* Bytes of the '\n'-separated target group names a client asks for with
+ * client-side targeting (registry TargetGroup, "a;b" split by the caller).
+ * Real clients name one or two groups; 511 bytes bound the cookie to under
+ * 1 KiB of base64. Longer: the seal is refused (the caller answers with a
+ * fault); a cookie claiming more is invalid. */
+#define OW_MAX_COOKIE_GROUPS 511
+
+/* Seconds a cookie's issue time may lie ahead of the clock that opens it
+ * (several servers behind one name, clock steps). Further ahead: invalid. */
+#define OW_MAX_COOKIE_SKEW_S 300
+
+/* Keys in one keyring: the sealing key and up to three older ones still
+ * accepted while their cookies expire after a rotation. */
+#define OW_MAX_COOKIE_KEYS 4
+
+/* Lifetime of an authorization cookie (SimpleAuth) and of a client
+ * cookie (GetCookie; a real WSUS gives 60 minutes and renews it). */
+#define OW_WUSP_AUTH_COOKIE_S (8 * 3600)
+#define OW_WUSP_CLIENT_COOKIE_S 3600
+
+/* ---- admin API client (cli/apiclient.c) ---- */
+
+/* Bytes of one admin API reply. A page of /updates (1000 latest revisions
+ * with approvals) is about 1 MiB; /audit and /reports/status are not paged,
+ * so 16 MiB leaves room for years of audit entries. Crossing it: the call
+ * fails with OW_ELIMIT before more is buffered. */
+#define OW_MAX_API_REPLY_BYTES (16 * 1024 * 1024)
+
+/* Time to establish TCP and TLS, and for a whole call. */
+#define OW_API_CONNECT_TIMEOUT_MS 10000
+#define OW_API_TIMEOUT_MS 120000
+
+/* --resolve entries accepted on one command line. */
+#define OW_API_MAX_RESOLVE 8
+
+_Static_assert(OW_MAX_API_REPLY_BYTES >= 2 * 1024 * 1024, "a full /updates page must fit");
+_Static_assert(OW_API_CONNECT_TIMEOUT_MS <= OW_API_TIMEOUT_MS, "connect within the call time");
+
 #endif

@@ -23,22 +23,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
-
-/* Bytes of one admin API reply. A page of /updates (1000 latest revisions
- * with approvals) is about 1 MiB; /audit and /reports/status are not paged,
- * so 16 MiB leaves room for years of audit entries. Crossing it: the call
- * fails with OW_ELIMIT before more is buffered. */
-#define OW_MAX_API_REPLY_BYTES (16 * 1024 * 1024)
-
-/* Time to establish TCP and TLS, and for a whole call. */
-#define OW_API_CONNECT_TIMEOUT_MS 10000
-#define OW_API_TIMEOUT_MS 120000
-
-/* --resolve entries accepted on one command line. */
-#define OW_API_MAX_RESOLVE 8
-
-_Static_assert(OW_MAX_API_REPLY_BYTES >= 2 * 1024 * 1024, "a full /updates page must fit");
-_Static_assert(OW_API_CONNECT_TIMEOUT_MS <= OW_API_TIMEOUT_MS, "connect within the call time");
+#include "base/limits.h"
 
 /* getopt_long codes of the options every administration verb takes. */
 enum {

@@ -55,6 +55,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 
 #ifndef WUSP_NS_CLIENT
 #define WUSP_NS_CLIENT "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService"
@@ -72,68 +73,6 @@
 /* ---- limits (to move to base/limits.h). Crossing one fails the parse
  * with OW_ELIMIT and a message naming the element; the handler answers
  * the InvalidParameters fault, as WSUS does for an oversized id list. ---- */
-
-/* Revision ids in one id array (InstalledNonLeafUpdateIDs,
- * OtherCachedUpdateIDs, CachedDriverIDs, revisionIDs) and identities in
- * RefreshCache.globalIDs. The native client sent 94 installed and 1337
- * other cached ids after a full scan of a small catalog; a client of a
- * full Microsoft Update catalog caches a few thousand. (WSUS itself
- * refuses more than 400 InstalledNonLeafUpdateIDs with InvalidParameters;
- * that is a policy for the handler, not a parsing limit.) 20000 ids cost
- * 80 KB and fit the XML node limit three times over. */
-#define OW_MAX_WUSP_IDS 20000
-
-/* Devices in SyncUpdates.SystemSpec. The native driver pass listed 70 and
- * 75 devices on a small virtual machine; a workstation has a few hundred. */
-#define OW_MAX_WUSP_DEVICES 4096
-
-/* Events in one ReportEventBatch. The native client sent 2, 4 and 9. */
-#define OW_MAX_WUSP_EVENTS 2048
-
-/* Digests in one GetFileLocations. */
-#define OW_MAX_WUSP_DIGESTS 4096
-
-/* Members of every other list: authCookies, locales, fragment types,
- * category filters, hardware ids of one device or computer, extension
- * drivers, ReplacementStrings and MiscData of one event (the native client
- * sent 27 MiscData strings). */
-#define OW_MAX_WUSP_LIST 256
-
-/* Bytes of a short string: names, versions, locales, dates, ids, models,
- * one hardware id. Windows limits DNS names to 255 and hardware ids to
- * 200 characters. */
-#define OW_MAX_WUSP_SHORT 255
-
-/* Bytes of a free-text string: OSDescription, one replacement string (an
- * update title, under 300 bytes in practice), one MiscData entry,
- * CallerAttributes, Products. */
-#define OW_MAX_WUSP_TEXT 4096
-
-/* Bytes of DeviceAttributes (about 2 KB from the native client) and of
- * the text of any one element (a limit handed to the XML reader). */
-#define OW_MAX_WUSP_ATTRS (64 * 1024)
-
-/* Characters of base64 in CookieData and EncryptedData. Observed: 1368
- * and 364; openwsus's own cookies are under 1 KB. */
-#define OW_MAX_WUSP_COOKIE_B64 16384
-
-/* Element nesting in a request. The deepest real path is 9 (Envelope,
- * Body, SyncUpdates, parameters, SystemSpec, Device, extensionDrivers,
- * ExtensionDriver, MatchingComputerHWID). */
-#define OW_MAX_WUSP_DEPTH 24
-
-/* Decoded bytes of one file digest (SHA-1 is 20, SHA-256 32). */
-#define OW_MAX_WUSP_DIGEST_BYTES 64
-
-_Static_assert(OW_MAX_WUSP_IDS >= 1000 && OW_MAX_WUSP_IDS * 3 < 200000,
-	       "id arrays must fit the XML node limit");
-_Static_assert(OW_MAX_WUSP_LIST >= 16, "list bound");
-_Static_assert(OW_MAX_WUSP_SHORT >= 64 && OW_MAX_WUSP_SHORT < OW_MAX_WUSP_TEXT, "string bounds");
-_Static_assert(OW_MAX_WUSP_TEXT <= OW_MAX_WUSP_ATTRS, "string bounds");
-_Static_assert(OW_MAX_WUSP_COOKIE_B64 <= OW_MAX_WUSP_ATTRS, "cookie fits an element's text");
-_Static_assert(OW_MAX_WUSP_DEPTH >= 12 && OW_MAX_WUSP_DEPTH <= 64, "request depth bound");
-
-/* ---- operations ---- */
 
 enum wusp_op {
 	WUSP_GET_CONFIG,

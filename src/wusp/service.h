@@ -19,12 +19,8 @@
 #include <stdint.h>
 
 #include "auth/cookie.h"
+#include "base/limits.h"
 #include "http/server.h"
-
-/* Lifetime of an authorization cookie (SimpleAuth) and of a client
- * cookie (GetCookie; a real WSUS gives 60 minutes and renews it). */
-#define OW_WUSP_AUTH_COOKIE_S (8 * 3600)
-#define OW_WUSP_CLIENT_COOKIE_S 3600
 
 struct wusp_ctx {
 	const char *store_url;
