@@ -14,6 +14,17 @@ enum ow_log_level { OW_LOG_DEBUG, OW_LOG_INFO, OW_LOG_WARN, OW_LOG_ERROR };
 /* Messages below this level are dropped (default OW_LOG_INFO). */
 void ow_log_set_level(enum ow_log_level level);
 
+/* Text lines (default) or one JSON object per line:
+ *   {"time":"2026-11-24T10:00:00.000Z","level":"info","msg":"ready https=8531 http=8530"}
+ *   {"time":...,"level":"info","event":"access","peer":"127.0.0.1:5000","port":8530,
+ *    "method":"GET","path":"/Content/...","status":206,"bytes":1048576,"ms":3} */
+void ow_log_set_json(int json);
+
+/* One access-log line: time, peer, port, method, path, status, bytes and
+ * duration. path is escaped (text) or JSON-encoded (json). */
+void ow_log_access(const char *peer, int port, const char *method, const char *path, int status,
+		   unsigned long long bytes, unsigned long long ms);
+
 void ow_log(enum ow_log_level level, const char *fmt, ...) OW_PRINTF(2, 3);
 
 #define ow_info(...) ow_log(OW_LOG_INFO, __VA_ARGS__)

@@ -24,7 +24,8 @@
 #include "crypto/x509.h"
 #include "store/store.h"
 
-#define USAGE "openwsus serve --data DIR [--https-port P] [--listen ADDR[,ADDR...]]"
+#define USAGE "openwsus serve --data DIR [--https-port P] [--listen ADDR[,ADDR...]] " \
+	      "[--log-format text|json]"
 #define EXPIRY_WARN_DAYS 30
 
 /* The checks both start-up and reload make on the TLS settings. */
@@ -89,6 +90,7 @@ int cmd_serve(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "https-port", required_argument, NULL, 'p' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,6 +103,7 @@ int cmd_serve(int argc, char **argv)
 	char pidfile[OW_MAX_PATH] = "";
 	int wusp_ready = 0;
 	long long port = 0;
+	int log_format = -1;
 	int c, rc;
 
 	optind = 1;
@@ -112,6 +115,14 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage("serve", USAGE, "--https-port must be 2..65535");
 			break;
 		case 'l': listen = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				log_format = 1;
+			else if (strcmp(optarg, "text") == 0)
+				log_format = 0;
+			else
+				return cli_usage("serve", USAGE, "--log-format is text or json");
+			break;
 		case 'h': printf("usage: %s\n", USAGE); return CLI_OK;
 		default: return cli_usage("serve", USAGE, "bad option");
 		}
@@ -120,6 +131,7 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage("serve", USAGE, "--data DIR is required");
 	if ((rc = config_load(dir, &ctx.cfg, &err)) < 0)
 		return cli_fail("serve", &err);
+	ow_log_set_json(log_format >= 0 ? log_format : ctx.cfg.log_json);
 	if (port) {
 		ctx.cfg.https_port = (int)port;
 		ctx.cfg.http_port = config_port_pair((int)port);

@@ -100,6 +100,15 @@ static int on_entry(void *user, const char *section, const char *key, const char
 				return bad(lc, section, key, "must be true or false");
 			return 1;
 		}
+		if (is(key, "log_format")) {
+			if (is(value, "text"))
+				cfg->log_json = 0;
+			else if (is(value, "json"))
+				cfg->log_json = 1;
+			else
+				return bad(lc, section, key, "must be text or json");
+			return 1;
+		}
 		if (is(key, "targeting")) {
 			if (is(value, "server"))
 				cfg->client_targeting = 0;

@@ -35,6 +35,7 @@ struct ow_config {
 	char listen[256];
 	int content_over_https;
 	int client_targeting;               /* groups come from the client (SimpleTargeting) */
+	int log_json;                       /* log_format = json */
 	int workers;                        /* 0: one per CPU */
 	long max_connections;               /* 0: OW_MAX_CONNECTIONS */
 	char tls_cert[OW_MAX_PATH];         /* absolute after loading */

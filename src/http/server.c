@@ -141,35 +141,12 @@ static void disarm(struct conn *c)
 
 /* ---- access log ------------------------------------------------------ */
 
-/* Copies a request path for the log, escaping anything not printable. */
-static void log_path(const char *in, char *out, size_t len)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	for (; in && *in && o + 4 < len; in++) {
-		unsigned char ch = (unsigned char)*in;
-
-		if (ch <= 0x20 || ch >= 0x7f || ch == '"' || ch == '%') {
-			out[o++] = '%';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		} else {
-			out[o++] = (char)ch;
-		}
-	}
-	out[o] = '\0';
-}
-
 static void access_log(struct conn *c, const struct http_request *req, int status,
 		       uint64_t bytes)
 {
-	char path[512];
-
-	log_path(req && req->path ? req->path : "-", path, sizeof(path));
-	ow_log(OW_LOG_INFO, "access peer=%s port=%d method=%s path=\"%s\" status=%d bytes=%llu ms=%llu",
-	       c->peer, c->port, req && req->method_name ? req->method_name : "-", path, status,
-	       (unsigned long long)bytes, (unsigned long long)(ow_now_ms() - c->started_ms));
+	ow_log_access(c->peer, c->port, req && req->method_name ? req->method_name : "-",
+		      req && req->path ? req->path : "-", status, (unsigned long long)bytes,
+		      (unsigned long long)(ow_now_ms() - c->started_ms));
 }
 
 /* ---- writing a response ---------------------------------------------- */

@@ -204,6 +204,8 @@ static const struct load_case load_cases[] = {
 	{ "[server]\ncontent_over_https =\n", OW_ECONFIG, "content_over_https" },
 	{ "[server]\ncontent_over_https = TRUE\n", 0, NULL },
 	{ "[server]\ntargeting = both\n", OW_ECONFIG, "targeting" },
+	{ "[server]\nlog_format = xml\n", OW_ECONFIG, "log_format" },
+	{ "[server]\nlog_format = JSON\n", 0, NULL },
 	{ "[publishing]\npublishers = x\n", OW_ECONFIG, "publishers" },
 	/* Other numbers. */
 	{ "[server]\nworkers = 65\n", OW_ECONFIG, "workers" },
