@@ -191,9 +191,12 @@ static int check_lines(const char *path, const char *text, size_t len, struct ow
 	return 0;
 }
 
+/* Defaults, then the text (len bytes, NUL-terminated) over them. */
+static int parse(const char *data_dir, const char *text, size_t len, struct ow_config *cfg,
+		 struct ow_err *err);
+
 int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 {
-	struct load_ctx lc = { .cfg = cfg, .err = err };
 	struct stat st;
 	char *text = NULL;
 	size_t len = 0;
@@ -203,17 +206,6 @@ int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 	if (ow_strlcpy(cfg->data_dir, data_dir, sizeof(cfg->data_dir)) < 0 ||
 	    config_path(data_dir, OW_CONFIG_FILE, cfg->path, sizeof(cfg->path)) < 0)
 		return ow_err_set(err, OW_ELIMIT, "data directory path too long");
-	cfg->https_port = OW_DEFAULT_HTTPS_PORT;
-	strcpy(cfg->listen, OW_DEFAULT_LISTEN);
-	strcpy(cfg->store_url, "sqlite:store.db");
-	strcpy(lc.rel_cert, "tls/server.pem");
-	strcpy(lc.rel_key, "tls/server.key");
-	strcpy(lc.rel_ca, "tls/ca.pem");
-	strcpy(lc.rel_ca_key, "tls/ca.key");
-	strcpy(lc.rel_cookie, "keys/cookie.key");
-	strcpy(lc.rel_content, "content");
-	strcpy(lc.rel_publishers, "trusted-publishers");
-
 	if (stat(cfg->path, &st) < 0)
 		return ow_err_set(err, errno == ENOENT ? OW_ENOENT : OW_EIO,
 				  "%s: %s (run 'openwsus init --data %s' first)", cfg->path,
@@ -225,12 +217,55 @@ int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err)
 	rc = ow_read_file(cfg->path, OW_MAX_CONFIG_BYTES, &text, &len, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = check_lines(cfg->path, text, len, err)) < 0) {
-		free(text);
-		return rc;
-	}
-	rc = ini_parse_string(text, on_entry, &lc);
+	rc = parse(data_dir, text, len, cfg, err);
 	free(text);
+	return rc;
+}
+
+int config_parse(const char *data_dir, const char *text, size_t len, struct ow_config *cfg,
+		 struct ow_err *err)
+{
+	char *copy;
+	int rc;
+
+	if (len > OW_MAX_CONFIG_BYTES)
+		return ow_err_set(err, OW_ELIMIT, "configuration larger than %d bytes", OW_MAX_CONFIG_BYTES);
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		return ow_err_set(err, OW_ENOMEM, "out of memory");
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	memset(cfg, 0, sizeof(*cfg));
+	if (ow_strlcpy(cfg->data_dir, data_dir, sizeof(cfg->data_dir)) < 0 ||
+	    config_path(data_dir, OW_CONFIG_FILE, cfg->path, sizeof(cfg->path)) < 0) {
+		free(copy);
+		return ow_err_set(err, OW_ELIMIT, "data directory path too long");
+	}
+	rc = parse(data_dir, copy, len, cfg, err);
+	free(copy);
+	return rc;
+}
+
+static int parse(const char *data_dir, const char *text, size_t len, struct ow_config *cfg,
+		 struct ow_err *err)
+{
+	struct load_ctx lc = { .cfg = cfg, .err = err };
+	int rc;
+
+	cfg->https_port = OW_DEFAULT_HTTPS_PORT;
+	strcpy(cfg->listen, OW_DEFAULT_LISTEN);
+	strcpy(cfg->store_url, "sqlite:store.db");
+	strcpy(lc.rel_cert, "tls/server.pem");
+	strcpy(lc.rel_key, "tls/server.key");
+	strcpy(lc.rel_ca, "tls/ca.pem");
+	strcpy(lc.rel_ca_key, "tls/ca.key");
+	strcpy(lc.rel_cookie, "keys/cookie.key");
+	strcpy(lc.rel_content, "content");
+	strcpy(lc.rel_publishers, "trusted-publishers");
+
+	if ((rc = check_lines(cfg->path, text, len, err)) < 0)
+		return rc;
+	rc = ini_parse_string(text, on_entry, &lc);
 	if (lc.rc < 0)
 		return lc.rc;
 	if (rc != 0)

@@ -53,6 +53,11 @@ struct ow_config {
 /* Loads DIR/openwsus.conf over the defaults. */
 int config_load(const char *data_dir, struct ow_config *cfg, struct ow_err *err) OW_WUR;
 
+/* The same from text in memory (len bytes, need not be NUL-terminated),
+ * with paths relative to data_dir: for tests and fuzzing. */
+int config_parse(const char *data_dir, const char *text, size_t len, struct ow_config *cfg,
+		 struct ow_err *err) OW_WUR;
+
 /* Sets section.key = value in the file at path, keeping every other line
  * (comments, order, unknown sections) as it was; atomic replace, mode 0600. */
 int config_set(const char *path, const char *section, const char *key, const char *value,

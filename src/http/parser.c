@@ -235,6 +235,17 @@ static int on_body(llhttp_t *ll, const char *at, size_t len)
 	return 0;
 }
 
+/* A chunk announces its size first: refuse one that would cross the body
+ * limit before any of its bytes are read. */
+static int on_chunk_header(llhttp_t *ll)
+{
+	struct http_parser *p = from_ll(ll);
+
+	if (ll->content_length > OW_MAX_BODY_BYTES - p->req.body_len)
+		return fail(p, 413, "request body larger than the limit");
+	return 0;
+}
+
 static int on_message_complete(llhttp_t *ll)
 {
 	struct http_parser *p = from_ll(ll);
@@ -253,6 +264,7 @@ static const llhttp_settings_t settings = {
 	.on_header_value_complete = on_header_value_complete,
 	.on_headers_complete = on_headers_complete,
 	.on_body = on_body,
+	.on_chunk_header = on_chunk_header,
 	.on_message_complete = on_message_complete,
 };
 

@@ -857,18 +857,35 @@ static void test_chunked_limit(void)
 		parser_free(p);
 	}
 
-	/* A declared chunk size far beyond the limit is refused once its bytes
-	 * cross it, not buffered. */
+	/* A declared chunk size beyond the limit is refused at its chunk
+	 * header, before any of its bytes are read. */
 	{
 		struct http_parser *p = parser_new();
 		size_t used;
-		int rc;
 
 		CHECK(http_parser_feed(p, head, sizeof(head) - 1, &used) == HTTP_PARSE_MORE);
-		CHECK(http_parser_feed(p, "7fffffff\r\n", 10, &used) == HTTP_PARSE_MORE);
-		rc = HTTP_PARSE_MORE;
-		for (int i = 0; i < 5 && rc == HTTP_PARSE_MORE; i++)
-			rc = http_parser_feed(p, data, chunk, &used);
+		CHECK(http_parser_feed(p, "7fffffff\r\n", 10, &used) == HTTP_PARSE_ERROR);
+		CHECK(p->error_status == 413);
+		CHECK(p->req.body_len == 0);
+		parser_free(p);
+	}
+	/* Chunks that each fit but add up past the limit: refused at the
+	 * header of the one that would cross it. */
+	{
+		struct http_parser *p = parser_new();
+		char hdr[32];
+		size_t used;
+		int rc = HTTP_PARSE_MORE;
+
+		CHECK(http_parser_feed(p, head, sizeof(head) - 1, &used) == HTTP_PARSE_MORE);
+		snprintf(hdr, sizeof(hdr), "%zx\r\n", chunk);
+		for (int i = 0; i < 64 && rc == HTTP_PARSE_MORE; i++) {
+			rc = http_parser_feed(p, hdr, strlen(hdr), &used);
+			if (rc == HTTP_PARSE_MORE)
+				rc = http_parser_feed(p, data, chunk, &used);
+			if (rc == HTTP_PARSE_MORE)
+				rc = http_parser_feed(p, "\r\n", 2, &used);
+		}
 		CHECK(rc == HTTP_PARSE_ERROR);
 		CHECK(p->error_status == 413);
 		CHECK(p->req.body_len <= OW_MAX_BODY_BYTES);
