@@ -21,7 +21,7 @@
 #include <openssl/rand.h>
 #include <sodium.h>
 
-_Static_assert(COOKIE_RECORD_MIN == 31 + 1, "record layout");
+_Static_assert(COOKIE_RECORD_MIN == 39 + 1, "record layout");
 
 /* ---- little-endian fields ---- */
 
@@ -277,7 +277,11 @@ int cookie_seal(const struct cookie_keyring *ring, const struct cookie *c, char 
 		goto fail;
 	}
 
-	reclen = 31 + idlen + glen;
+	if (c->sync_mark < 0) {
+		rc = ow_err_set(err, OW_EINVAL, "cookie: the sync mark cannot be negative");
+		goto fail;
+	}
+	reclen = 39 + idlen + glen;
 	bloblen = COOKIE_HEADER_BYTES + COOKIE_NONCE_BYTES + reclen + COOKIE_TAG_BYTES;
 	if (b64len < sodium_base64_ENCODED_LEN(bloblen, sodium_base64_VARIANT_ORIGINAL)) {
 		rc = ow_err_set(err, OW_ELIMIT, "cookie: output buffer of %zu bytes too small",
@@ -288,10 +292,11 @@ int cookie_seal(const struct cookie_keyring *ring, const struct cookie *c, char 
 	put_u64(rec + 8, (uint64_t)c->expires);
 	put_u64(rec + 16, c->server_epoch);
 	put_u32(rec + 24, c->config_version);
-	rec[28] = (unsigned char)idlen;
-	memcpy(rec + 29, c->client_id, idlen);
-	put_u16(rec + 29 + idlen, (uint16_t)glen);
-	memcpy(rec + 31 + idlen, c->groups, glen);
+	put_u64(rec + 28, (uint64_t)c->sync_mark);
+	rec[36] = (unsigned char)idlen;
+	memcpy(rec + 37, c->client_id, idlen);
+	put_u16(rec + 37 + idlen, (uint16_t)glen);
+	memcpy(rec + 39 + idlen, c->groups, glen);
 
 	blob[0] = COOKIE_VERSION;
 	blob[1] = (unsigned char)c->kind;
@@ -324,23 +329,24 @@ static int parse_record(const unsigned char *rec, size_t n, struct cookie *out)
 
 	if (n < COOKIE_RECORD_MIN)
 		return -1;
-	idlen = rec[28];
-	if (idlen < 1 || idlen > OW_MAX_COOKIE_CLIENT_ID || 29 + idlen + 2 > n)
+	idlen = rec[36];
+	if (idlen < 1 || idlen > OW_MAX_COOKIE_CLIENT_ID || 37 + idlen + 2 > n)
 		return -1;
-	p = 29 + idlen;
+	p = 37 + idlen;
 	glen = get_u16(rec + p);
 	p += 2;
 	if (glen > OW_MAX_COOKIE_GROUPS || glen != n - p)
 		return -1;
-	if (!client_id_ok(rec + 29, idlen) || !groups_ok(rec + p, glen))
+	if (!client_id_ok(rec + 37, idlen) || !groups_ok(rec + p, glen))
 		return -1;
 	out->issued = u64_to_i64(get_u64(rec));
 	out->expires = u64_to_i64(get_u64(rec + 8));
 	out->server_epoch = get_u64(rec + 16);
 	out->config_version = get_u32(rec + 24);
-	if (out->issued < 0 || out->expires <= out->issued)
+	out->sync_mark = u64_to_i64(get_u64(rec + 28));
+	if (out->issued < 0 || out->expires <= out->issued || out->sync_mark < 0)
 		return -1;
-	memcpy(out->client_id, rec + 29, idlen);
+	memcpy(out->client_id, rec + 37, idlen);
 	out->client_id[idlen] = '\0';
 	memcpy(out->groups, rec + p, glen);
 	out->groups[glen] = '\0';

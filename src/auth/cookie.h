@@ -25,21 +25,24 @@
  *   18      L     ciphertext of the record below (GCM: same length)
  *   18+L    16    GCM tag over AAD and ciphertext
  *
- * Record (plaintext, L = 31 + n + m bytes, 32..605):
+ * Record (plaintext, L = 39 + n + m bytes, 40..613):
  *
  *   0       8     issued, Unix seconds, int64 little-endian
  *   8       8     expires, Unix seconds, int64 little-endian
  *   16      8     server_epoch, uint64 little-endian
  *   24      4     config_version, uint32 little-endian
- *   28      1     n, client id length, 1..OW_MAX_COOKIE_CLIENT_ID
- *   29      n     client id, [A-Za-z0-9{}-] (no NUL stored)
- *   29+n    2     m, groups length, uint16 little-endian, 0..OW_MAX_COOKIE_GROUPS
- *   31+n    m     groups, bytes >= 0x20 except 0x7f, or '\n' (no NUL stored)
+ *   28      8     sync_mark, Unix seconds, int64 little-endian (0: none)
+ *   36      1     n, client id length, 1..OW_MAX_COOKIE_CLIENT_ID
+ *   37      n     client id, [A-Za-z0-9{}-] (no NUL stored)
+ *   37+n    2     m, groups length, uint16 little-endian, 0..OW_MAX_COOKIE_GROUPS
+ *   39+n    m     groups, bytes >= 0x20 except 0x7f, or '\n' (no NUL stored)
  *
- * The record ends exactly at the tag. A blob is therefore 66..639 bytes and
- * its base64 88..COOKIE_B64_MAX - 1 (852) characters; a typical client id
- * (a GUID) without groups gives 136. Real WSUS sends about 300 (client
- * cookie) and 664 (authorization cookie) characters.
+ * The record ends exactly at the tag. A blob is therefore 74..647 bytes and
+ * its base64 100..COOKIE_B64_MAX - 1 (864) characters; a typical client id
+ * (a GUID) without groups gives 148. Real WSUS sends about 300 (client
+ * cookie) and 664 (authorization cookie) characters. Version 1 cookies
+ * (without sync_mark) are no longer opened: a client holding one is told
+ * InvalidCookie and fetches a new one, as the protocol expects.
  *
  * Nonces are random 96-bit values, so one key may seal at most 2^32 cookies
  * (NIST SP 800-38D) before it must be rotated: years at a million seals a
@@ -70,16 +73,16 @@ _Static_assert(OW_MAX_COOKIE_KEYS >= 2 && OW_MAX_COOKIE_KEYS <= 16, "rotation ne
 
 /* ---- format constants ---- */
 
-#define COOKIE_VERSION 1
+#define COOKIE_VERSION 2
 #define COOKIE_KEY_BYTES 32
 #define COOKIE_HEADER_BYTES 6   /* version, kind, key id: the AAD */
 #define COOKIE_NONCE_BYTES 12
 #define COOKIE_TAG_BYTES 16
-#define COOKIE_RECORD_MIN 32    /* 31 + a 1-character client id, no groups */
-#define COOKIE_RECORD_MAX (31 + OW_MAX_COOKIE_CLIENT_ID + OW_MAX_COOKIE_GROUPS)
+#define COOKIE_RECORD_MIN 40    /* 39 + a 1-character client id, no groups */
+#define COOKIE_RECORD_MAX (39 + OW_MAX_COOKIE_CLIENT_ID + OW_MAX_COOKIE_GROUPS)
 #define COOKIE_BLOB_MIN (COOKIE_HEADER_BYTES + COOKIE_NONCE_BYTES + COOKIE_RECORD_MIN + COOKIE_TAG_BYTES)
 #define COOKIE_BLOB_MAX (COOKIE_HEADER_BYTES + COOKIE_NONCE_BYTES + COOKIE_RECORD_MAX + COOKIE_TAG_BYTES)
-/* A buffer for any sealed cookie's base64, NUL included (853). */
+/* A buffer for any sealed cookie's base64, NUL included (865). */
 #define COOKIE_B64_MAX ((COOKIE_BLOB_MAX + 2) / 3 * 4 + 1)
 
 _Static_assert(COOKIE_B64_MAX <= 1024, "cookies stay under 1 KiB of base64");
@@ -102,6 +105,8 @@ enum cookie_kind { COOKIE_AUTH = 1, COOKIE_CLIENT = 2 };
  *   expires    Unix seconds, > issued
  * server_epoch changes when the server's catalog identity changes (the
  * ServerChanged fault); config_version is carried for ConfigChanged.
+ * sync_mark (client cookies) is when the client's cache last matched the
+ * catalog: deployments changed since then go into ChangedUpdates.
  */
 struct cookie {
 	enum cookie_kind kind;
@@ -112,6 +117,7 @@ struct cookie {
 	int64_t expires;
 	uint64_t server_epoch;
 	uint32_t config_version;
+	int64_t sync_mark;
 };
 
 /* ---- keys: life cycle load (once per key), use, wipe ---- */

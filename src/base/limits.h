@@ -302,6 +302,34 @@ _Static_assert(OW_MAX_WUSP_DEPTH >= 12 && OW_MAX_WUSP_DEPTH <= 64, "request dept
 #define OW_WUSP_AUTH_COOKIE_S (8 * 3600)
 #define OW_WUSP_CLIENT_COOKIE_S 3600
 
+/* ---- the MS-WUSP scan (wusp/service.c, catalog/scan.c) ---- */
+
+/* New updates in one SyncUpdates answer; more sets Truncated and the
+ * client asks again. WSUS was seen sending 30; openwsus sends pages of
+ * 100 (about 150 KiB of Core fragments) to need fewer round trips. */
+#define OW_WUSP_SYNC_PAGE 100
+/* InstalledNonLeafUpdateIDs one SyncUpdates may carry. WSUS accepted 398
+ * and refused 401 with InvalidParameters (captured); openwsus draws the
+ * line at 400 and answers the same fault beyond it. */
+#define OW_WUSP_MAX_INSTALLED_NONLEAF 400
+/* A deployment changed this long before a client's sync mark is still
+ * sent as changed: approvals carry one-second times and may commit while
+ * an answer is being made. Repeating one costs a few hundred bytes. */
+#define OW_WUSP_CHANGE_SLACK_S 300
+/* Groups of one computer that count for its approvals. */
+#define OW_MAX_WUSP_GROUPS 64
+/* Bytes of one scan answer (SyncUpdates, GetExtendedUpdateInfo):
+ * crossing it is InternalServerError, never a cut answer. */
+#define OW_MAX_WUSP_ANSWER (16 * 1024 * 1024)
+/* FileLocations of one GetExtendedUpdateInfo, and the bytes of one URL. */
+#define OW_WUSP_MAX_FILE_LOCATIONS 1024
+#define OW_MAX_URL_BYTES 384
+/* LocalizedProperties languages answered per revision. */
+#define OW_WUSP_MAX_LANGS 4
+
+_Static_assert(OW_WUSP_SYNC_PAGE >= 1 && OW_WUSP_SYNC_PAGE <= 1000, "page bound");
+_Static_assert(OW_MAX_URL_BYTES >= 253 + 64, "a FQDN and the content path must fit");
+
 /* ---- admin API client (cli/apiclient.c) ---- */
 
 /* Bytes of one admin API reply. A page of /updates (1000 latest revisions

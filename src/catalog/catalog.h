@@ -123,4 +123,53 @@ int catalog_computer_register(struct store *st, const char *computer_id, const c
 int catalog_server_identity(struct store *st, uint64_t *epoch, int64_t *since,
 			    struct ow_err *err) OW_WUR;
 
+/* A registered computer (OW_ENOENT when not) and its groups. */
+int catalog_computer_get(struct store *st, const char *computer_id, struct store_computer_row *out,
+			 struct ow_err *err) OW_WUR;
+int catalog_computer_groups(struct store *st, const char *computer_id, store_member_cb cb,
+			    void *arg, struct ow_err *err) OW_WUR;
+
+/* ---- the scan path's reads and caches (see store.h for each) ------------- */
+
+int catalog_revision_doc(struct store *st, long long revision_id, struct ow_buf *out,
+			 struct ow_err *err) OW_WUR;
+int catalog_fragment_get(struct store *st, long long revision_id, const char *kind,
+			 const char *lang, struct ow_buf *out, struct ow_err *err) OW_WUR;
+int catalog_fragment_put(struct store *st, long long revision_id, const char *kind,
+			 const char *lang, const void *body, size_t len, struct ow_err *err) OW_WUR;
+int catalog_revision_files(struct store *st, long long revision_id, store_file_cb cb, void *arg,
+			   struct ow_err *err) OW_WUR;
+int catalog_content_get(struct store *st, const char *sha1, char ext[16], long long *size,
+			struct ow_err *err) OW_WUR;
+
+/* ---- client reports (report.c) ------------------------------------------- */
+
+/* One event of a ReportEventBatch, fields borrowed from the request. */
+struct catalog_event {
+	const char *event_instance_id;  /* GUID */
+	int event_id;
+	const char *update_id;          /* GUID; the zero GUID when not about an update */
+	int revision;
+	int32_t hresult;
+	const char *time_at_target;
+	const char *app_name;           /* may be NULL */
+	const char *const *misc;        /* MiscData "tag=value" strings */
+	size_t nmisc;
+};
+
+/*
+ * Records a computer's events and what they say about its updates, in one
+ * transaction. Every event is kept, whatever its id; a repeated event
+ * instance is recorded once (*recorded counts the new ones). States:
+ * download succeeded (162, 164) downloaded; install succeeded (183, 184,
+ * 190, 191, 197) installed; download or install failed (161, 182, 187,
+ * 192, 195, 198) failed; and a status event (153, 156) sets every update
+ * its MiscData lists: U needed, V and W installed, g failed, h downloaded.
+ * OW_ENOENT when the computer is not registered, OW_EINVAL for an event
+ * whose GUIDs are malformed (nothing is written then).
+ */
+int catalog_report_events(struct store *st, const char *computer_id,
+			  const struct catalog_event *ev, size_t n, size_t *recorded,
+			  struct ow_err *err) OW_WUR;
+
 #endif

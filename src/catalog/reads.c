@@ -139,3 +139,45 @@ int catalog_publication_add(struct store *st, const char *update_id, int revisio
 	snprintf(detail, sizeof(detail), "revision %d signed by %s", revision, signer);
 	return store_audit_add(st, principal, "update.publish", update_id, detail, err);
 }
+
+int catalog_computer_get(struct store *st, const char *computer_id, struct store_computer_row *out,
+			 struct ow_err *err)
+{
+	return store_computer_get(st, computer_id, out, err);
+}
+
+int catalog_computer_groups(struct store *st, const char *computer_id, store_member_cb cb,
+			    void *arg, struct ow_err *err)
+{
+	return store_computer_groups(st, computer_id, cb, arg, err);
+}
+
+int catalog_revision_doc(struct store *st, long long revision_id, struct ow_buf *out,
+			 struct ow_err *err)
+{
+	return store_revision_doc(st, revision_id, out, err);
+}
+
+int catalog_fragment_get(struct store *st, long long revision_id, const char *kind,
+			 const char *lang, struct ow_buf *out, struct ow_err *err)
+{
+	return store_fragment_get(st, revision_id, kind, lang, out, err);
+}
+
+int catalog_fragment_put(struct store *st, long long revision_id, const char *kind,
+			 const char *lang, const void *body, size_t len, struct ow_err *err)
+{
+	return store_fragment_put(st, revision_id, kind, lang, body, len, err);
+}
+
+int catalog_revision_files(struct store *st, long long revision_id, store_file_cb cb, void *arg,
+			   struct ow_err *err)
+{
+	return store_revision_files(st, revision_id, cb, arg, err);
+}
+
+int catalog_content_get(struct store *st, const char *sha1, char ext[16], long long *size,
+			struct ow_err *err)
+{
+	return store_content_get(st, sha1, ext, size, err);
+}

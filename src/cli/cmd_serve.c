@@ -162,6 +162,7 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = wusp_ctx_init(&ctx.wusp, ctx.cfg.store_url, dir, ctx.cfg.cookie_key, ctx.cfg.fqdn,
 				ctx.cfg.https_port, ctx.cfg.client_targeting, &err)) < 0)
 		goto fail;
+	ctx.wusp.content_port = ctx.cfg.http_port;
 	wusp_ready = 1;
 	ctx.admin.store_url = ctx.cfg.store_url;
 	ctx.admin.data_dir = dir;

@@ -127,8 +127,8 @@ size_t serve_routes(struct serve_ctx *ctx, struct http_route *r)
 				      soap_unavailable, "DssAuthWebService" };
 	r[n++] = (struct http_route){ "ApiRemoting30", HTTP_ROUTE_TLS_REQUIRED, admin_handle,
 				      &ctx->admin };
-	r[n++] = (struct http_route){ "ReportingWebService", 0, soap_unavailable,
-				      "ReportingWebService" };
+	r[n++] = (struct http_route){ "ReportingWebService", 0, wusp_reporting_handle,
+				      &ctx->wusp };
 	r[n++] = (struct http_route){ "Content", content_flags, content_handler, ctx };
 	r[n++] = (struct http_route){ "Inventory", 0, nothing_published,
 				      "no inventory rules are published" };

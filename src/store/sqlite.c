@@ -273,11 +273,17 @@ static int sq_content_put(struct store *base, const char *sha1, const char *sha2
 	int rc;
 
 	*inserted = 0;
+	/* A new file changes the FileLocations clients are given: the row and
+	 * the generation bump are one transaction. */
+	if ((rc = sq_exec(db, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
 	if (sqlite3_prepare_v2(db, "INSERT INTO content_file(sha1, sha256, size, ext, added_at) "
 				   "VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now')) "
 				   "ON CONFLICT(sha1) DO NOTHING",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return sq_fail(db, err, "content put");
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		rc = sq_fail(db, err, "content put");
+		goto rollback;
+	}
 	sqlite3_bind_text(stmt, 1, sha1, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)size);
@@ -285,11 +291,14 @@ static int sq_content_put(struct store *base, const char *sha1, const char *sha2
 	rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : sq_fail(db, err, "content put");
 	sqlite3_finalize(stmt);
 	if (rc < 0)
-		return rc;
+		goto rollback;
 	if (sqlite3_changes(db) == 1) {
+		if ((rc = sq_generation_bump(db, err)) < 0 || (rc = sq_exec(db, "COMMIT", err)) < 0)
+			goto rollback;
 		*inserted = 1;
 		return 0;
 	}
+	(void)sq_exec(db, "ROLLBACK", NULL); /* nothing was written */
 	/* Known already: it must be the same file. */
 	if (sqlite3_prepare_v2(db, "SELECT 1 FROM content_file WHERE sha1 = ? AND sha256 = ? AND size = ?",
 			       -1, &stmt, NULL) != SQLITE_OK)
@@ -304,6 +313,9 @@ static int sq_content_put(struct store *base, const char *sha1, const char *sha2
 	if (rc == SQLITE_DONE)
 		return ow_err_set(err, OW_EEXIST, "content %s is recorded with other digests or size", sha1);
 	return sq_fail(db, err, "content check");
+rollback:
+	(void)sq_exec(db, "ROLLBACK", NULL);
+	return rc;
 }
 
 static int sq_content_count(struct store *base, long long *count, struct ow_err *err)
@@ -367,4 +379,16 @@ const struct store_ops store_sqlite_ops = {
 	.origin_list = sq_origin_list,
 	.publication_list = sq_publication_list,
 	.audit_by_role = sq_audit_by_role,
+	.generation = sq_generation,
+	.index_revisions = sq_index_revisions,
+	.index_relations = sq_index_relations,
+	.revision_doc = sq_revision_doc,
+	.fragment_get = sq_fragment_get,
+	.fragment_put = sq_fragment_put,
+	.revision_files = sq_revision_files,
+	.content_get = sq_content_get,
+	.computer_get = sq_computer_get,
+	.computer_groups = sq_computer_groups,
+	.report_batch = sq_report_batch,
+	.event_list = sq_event_list,
 };

@@ -73,14 +73,23 @@ int sq_group_delete(struct store *st, const char *group_id, struct ow_err *err)
 
 	if (strcmp(group_id, ALL_COMPUTERS) == 0 || strcmp(group_id, UNASSIGNED) == 0)
 		return ow_err_set(err, OW_EPERM, "the built-in groups cannot be deleted");
+	/* The group's approvals go with it (cascade): what its computers are
+	 * offered changes, so the delete and the generation bump are one
+	 * transaction. */
+	if ((rc = sq_exec(db, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
 	if ((rc = prepare(db, "DELETE FROM computer_group WHERE group_id = ?1 AND NOT EXISTS"
 			      " (SELECT 1 FROM computer_group c WHERE c.parent_id = ?1)", &s, err)) < 0)
-		return rc;
+		goto rollback;
 	sqlite3_bind_text(s, 1, group_id, -1, SQLITE_STATIC);
 	if ((rc = step_done(db, s, "delete group", err)) < 0)
-		return rc;
-	if (sqlite3_changes(db) == 1)
+		goto rollback;
+	if (sqlite3_changes(db) == 1) {
+		if ((rc = sq_generation_bump(db, err)) < 0 || (rc = sq_exec(db, "COMMIT", err)) < 0)
+			goto rollback;
 		return 0;
+	}
+	(void)sq_exec(db, "ROLLBACK", NULL); /* nothing was deleted; say why */
 	if ((rc = prepare(db, "SELECT 1 FROM computer_group WHERE group_id = ?", &s, err)) < 0)
 		return rc;
 	sqlite3_bind_text(s, 1, group_id, -1, SQLITE_STATIC);
@@ -89,6 +98,9 @@ int sq_group_delete(struct store *st, const char *group_id, struct ow_err *err)
 	if (rc == SQLITE_ROW)
 		return ow_err_set(err, OW_EPERM, "group %s has child groups: delete them first", group_id);
 	return ow_err_set(err, OW_ENOENT, "no group %s", group_id);
+rollback:
+	(void)sq_exec(db, "ROLLBACK", NULL);
+	return rc;
 }
 
 int sq_principal_add(struct store *st, const struct store_principal_row *p, struct ow_err *err)

@@ -4,7 +4,8 @@
  * relations and files, computer groups, approvals, declines and the audit
  * trail. A revision and everything that belongs to it is written in one
  * BEGIN IMMEDIATE transaction, so an interrupted import leaves no partial
- * revision behind.
+ * revision behind. Every change of what clients are offered bumps the
+ * catalog generation in the transaction of the change (store_generation).
  */
 #include <stdio.h>
 #include <string.h>
@@ -140,6 +141,8 @@ int sq_revision_put(struct store *st, const struct store_revision *rev, long lon
 		if ((rc = run(db, s, "insert file", err)) < 0)
 			goto rollback;
 	}
+	if ((rc = sq_generation_bump(db, err)) < 0)
+		goto rollback;
 	if ((rc = sq_exec(db, "COMMIT", err)) < 0)
 		goto rollback;
 	*revision_id = id;
@@ -236,19 +239,31 @@ int sq_group_add(struct store *st, const char *group_id, const char *name, const
 	for (char *p = key; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p + 32);
+	if ((rc = sq_exec(db, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
 	if ((rc = prepare(db, "INSERT INTO computer_group (group_id, name, name_key, parent_id, created_at)"
 			      " SELECT ?, ?, ?, group_id, " NOW_SQL " FROM computer_group WHERE group_id = ?",
 			  &s, err)) < 0)
-		return rc;
+		goto rollback;
 	bind_text(s, 1, group_id);
 	bind_text(s, 2, name);
 	bind_text(s, 3, key);
 	bind_text(s, 4, parent_id);
-	if ((rc = run(db, s, "add group", err)) < 0)
-		return rc == OW_EEXIST ? ow_err_set(err, OW_EEXIST, "a group named '%s' exists", name) : rc;
-	if (sqlite3_changes(db) == 0)
-		return ow_err_set(err, OW_ENOENT, "no parent group %s", parent_id);
+	if ((rc = run(db, s, "add group", err)) < 0) {
+		if (rc == OW_EEXIST)
+			rc = ow_err_set(err, OW_EEXIST, "a group named '%s' exists", name);
+		goto rollback;
+	}
+	if (sqlite3_changes(db) == 0) {
+		rc = ow_err_set(err, OW_ENOENT, "no parent group %s", parent_id);
+		goto rollback;
+	}
+	if ((rc = sq_generation_bump(db, err)) < 0 || (rc = sq_exec(db, "COMMIT", err)) < 0)
+		goto rollback;
 	return 0;
+rollback:
+	(void)sq_exec(db, "ROLLBACK", NULL);
+	return rc;
 }
 
 int sq_group_list(struct store *st, store_group_cb cb, void *arg, struct ow_err *err)
@@ -282,13 +297,15 @@ int sq_approval_set(struct store *st, const struct store_approval_row *a, struct
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	if ((rc = sq_exec(db, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
 	if ((rc = prepare(db, "INSERT INTO approval (update_id, group_id, action, deadline,"
 			      " apply_to_children, approved_by, approved_at) VALUES (?,?,?,?,?,?," NOW_SQL ")"
 			      " ON CONFLICT (update_id, group_id) DO UPDATE SET action = excluded.action,"
 			      " deadline = excluded.deadline, apply_to_children = excluded.apply_to_children,"
 			      " approved_by = excluded.approved_by, approved_at = excluded.approved_at",
 			  &s, err)) < 0)
-		return rc;
+		goto rollback;
 	bind_text(s, 1, a->update_id);
 	bind_text(s, 2, a->group_id);
 	bind_text(s, 3, a->action);
@@ -298,8 +315,17 @@ int sq_approval_set(struct store *st, const struct store_approval_row *a, struct
 		sqlite3_bind_null(s, 4);
 	sqlite3_bind_int(s, 5, a->apply_to_children);
 	bind_text(s, 6, a->approved_by);
-	rc = run(db, s, "set approval", err);
-	return rc == OW_EEXIST ? ow_err_set(err, OW_ENOENT, "no group %s", a->group_id) : rc;
+	if ((rc = run(db, s, "set approval", err)) < 0) {
+		if (rc == OW_EEXIST)
+			rc = ow_err_set(err, OW_ENOENT, "no group %s", a->group_id);
+		goto rollback;
+	}
+	if ((rc = sq_generation_bump(db, err)) < 0 || (rc = sq_exec(db, "COMMIT", err)) < 0)
+		goto rollback;
+	return 0;
+rollback:
+	(void)sq_exec(db, "ROLLBACK", NULL);
+	return rc;
 }
 
 int sq_approval_list(struct store *st, const char *update_id, store_approval_cb cb, void *arg,
@@ -343,15 +369,27 @@ int sq_decline_set(struct store *st, const char *update_id, const char *by, int 
 	sqlite3_stmt *s = NULL;
 	int rc;
 
+	if ((rc = sq_exec(db, "BEGIN IMMEDIATE", err)) < 0)
+		return rc;
 	rc = prepare(db, declined ? "INSERT INTO decline VALUES (?, ?, " NOW_SQL ") ON CONFLICT DO NOTHING"
 				  : "DELETE FROM decline WHERE update_id = ?",
 		     &s, err);
 	if (rc < 0)
-		return rc;
+		goto rollback;
 	bind_text(s, 1, update_id);
 	if (declined)
 		bind_text(s, 2, by);
-	return run(db, s, "decline", err);
+	if ((rc = run(db, s, "decline", err)) < 0)
+		goto rollback;
+	/* Declining a declined update (or the reverse) offers nothing new. */
+	if (sqlite3_changes(db) > 0 && (rc = sq_generation_bump(db, err)) < 0)
+		goto rollback;
+	if ((rc = sq_exec(db, "COMMIT", err)) < 0)
+		goto rollback;
+	return 0;
+rollback:
+	(void)sq_exec(db, "ROLLBACK", NULL);
+	return rc;
 }
 
 int sq_audit_add(struct store *st, const char *principal, const char *action, const char *target,

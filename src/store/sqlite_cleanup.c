@@ -6,7 +6,9 @@
  * function recomputes its selection inside its own short BEGIN IMMEDIATE
  * transaction and deletes at most `limit` rows, so a run can stop (or be
  * killed) between any two batches and the next run simply goes on; the
- * price is that the selection query runs once per batch.
+ * price is that the selection query runs once per batch. Deleting old
+ * revisions or unneeded content changes what clients are offered, so those
+ * batches bump the catalog generation in their transaction.
  */
 #include <string.h>
 
@@ -115,8 +117,9 @@ static int require_foreign_keys(sqlite3 *db, struct ow_err *err)
 	return 0;
 }
 
-/* In one transaction: runs a DELETE whose last parameter is the limit. */
-static int delete_batch(sqlite3 *db, const char *sql, const char *bind1, long limit,
+/* In one transaction: runs a DELETE whose last parameter is the limit;
+ * with bump, a batch that deleted something bumps the catalog generation. */
+static int delete_batch(sqlite3 *db, const char *sql, const char *bind1, long limit, int bump,
 			long long *deleted, const char *what, struct ow_err *err)
 {
 	sqlite3_stmt *s = NULL;
@@ -139,6 +142,8 @@ static int delete_batch(sqlite3 *db, const char *sql, const char *bind1, long li
 	*deleted = sqlite3_changes(db);
 	sqlite3_finalize(s);
 	s = NULL;
+	if (bump && *deleted > 0 && (rc = sq_generation_bump(db, err)) < 0)
+		goto fail;
 	if ((rc = commit(db, err)) < 0)
 		goto fail;
 	return 0;
@@ -257,6 +262,8 @@ int sq_decline_audited(struct store *st, const char *update_id, const char *prin
 			goto fail;
 		sqlite3_finalize(s);
 		s = NULL;
+		if ((rc = sq_generation_bump(db, err)) < 0)
+			goto fail;
 		*changed = 1;
 	}
 	if ((rc = commit(db, err)) < 0)
@@ -279,7 +286,7 @@ int sq_revision_old_delete(struct store *st, long limit, long long *deleted, str
 {
 	return delete_batch(sq_db(st), "DELETE FROM update_revision WHERE revision_id IN ("
 				       OLD_REVISIONS_SQL " ORDER BY r.revision_id LIMIT ?1)",
-			    NULL, limit, deleted, "delete old revisions", err);
+			    NULL, limit, 1, deleted, "delete old revisions", err);
 }
 
 int sq_computer_stale_count(struct store *st, const char *before, long long *count,
@@ -295,7 +302,7 @@ int sq_computer_stale_delete(struct store *st, const char *before, long limit, l
 	return delete_batch(sq_db(st), "DELETE FROM computer WHERE computer_id IN (SELECT computer_id"
 				       " FROM computer WHERE last_contact < ?1"
 				       " ORDER BY last_contact, computer_id LIMIT ?2)",
-			    before, limit, deleted, "delete stale computers", err);
+			    before, limit, 0, deleted, "delete stale computers", err);
 }
 
 int sq_content_unneeded_count(struct store *st, long long *count, long long *bytes,
@@ -365,6 +372,9 @@ int sq_content_unneeded_take(struct store *st, long limit, struct store_content_
 	sqlite3_finalize(del);
 	sqlite3_finalize(queue);
 	del = queue = NULL;
+	/* A file gone from content_file leaves the FileLocations clients get. */
+	if (*n > 0 && (rc = sq_generation_bump(db, err)) < 0)
+		goto fail;
 	if ((rc = commit(db, err)) < 0)
 		goto fail;
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Internal to the SQLite backend: the store struct and helpers shared by
- * sqlite.c (connection, migrations, meta, content) and sqlite_catalog.c. */
+ * sqlite.c (connection, migrations, meta, content) and the sqlite_*.c
+ * files of statements. */
 #ifndef OW_STORE_SQLITE_INT_H
 #define OW_STORE_SQLITE_INT_H
 
@@ -22,6 +23,9 @@ int sq_fail(sqlite3 *db, struct ow_err *err, const char *what);
 int sq_exec(sqlite3 *db, const char *sql, struct ow_err *err);
 /* Copies column col as text into buf (len); "" for NULL. */
 void sq_text(sqlite3_stmt *stmt, int col, char *buf, size_t len);
+/* Adds one to meta 'catalog_generation'. Only inside the write transaction
+ * of the change that calls for it (see store_generation). */
+int sq_generation_bump(sqlite3 *db, struct ow_err *err);
 
 int sq_revision_put(struct store *st, const struct store_revision *rev, long long *revision_id,
 		    int *inserted, struct ow_err *err);
@@ -83,5 +87,27 @@ int sq_origin_list(struct store *st, store_origin_cb cb, void *arg, struct ow_er
 int sq_publication_list(struct store *st, store_publication_cb cb, void *arg, struct ow_err *err);
 int sq_audit_by_role(struct store *st, const char *role, store_audit_cb cb, void *arg,
 		     struct ow_err *err);
+
+int sq_generation(struct store *st, uint64_t *gen, struct ow_err *err);
+int sq_index_revisions(struct store *st, store_index_cb cb, void *arg, struct ow_err *err);
+int sq_index_relations(struct store *st, store_index_rel_cb cb, void *arg, struct ow_err *err);
+int sq_revision_doc(struct store *st, long long revision_id, struct ow_buf *out, struct ow_err *err);
+int sq_fragment_get(struct store *st, long long revision_id, const char *kind, const char *lang,
+		    struct ow_buf *out, struct ow_err *err);
+int sq_fragment_put(struct store *st, long long revision_id, const char *kind, const char *lang,
+		    const void *body, size_t len, struct ow_err *err);
+int sq_revision_files(struct store *st, long long revision_id, store_file_cb cb, void *arg,
+		      struct ow_err *err);
+int sq_content_get(struct store *st, const char *sha1, char ext[16], long long *size,
+		   struct ow_err *err);
+int sq_computer_get(struct store *st, const char *computer_id, struct store_computer_row *out,
+		    struct ow_err *err);
+int sq_computer_groups(struct store *st, const char *computer_id, store_member_cb cb, void *arg,
+		       struct ow_err *err);
+int sq_report_batch(struct store *st, const char *computer_id, const struct store_event *events,
+		    size_t nevents, const struct store_status_set *sets, size_t nsets,
+		    size_t *inserted, struct ow_err *err);
+int sq_event_list(struct store *st, const char *computer_id, store_event_cb cb, void *arg,
+		  struct ow_err *err);
 
 #endif

@@ -251,3 +251,73 @@ int store_audit_by_role(struct store *st, const char *role, store_audit_cb cb, v
 {
 	return st->ops->audit_by_role(st, role, cb, arg, err);
 }
+
+int store_generation(struct store *st, uint64_t *gen, struct ow_err *err)
+{
+	return st->ops->generation(st, gen, err);
+}
+
+int store_index_revisions(struct store *st, store_index_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->index_revisions(st, cb, arg, err);
+}
+
+int store_index_relations(struct store *st, store_index_rel_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->index_relations(st, cb, arg, err);
+}
+
+int store_revision_doc(struct store *st, long long revision_id, struct ow_buf *out,
+		       struct ow_err *err)
+{
+	return st->ops->revision_doc(st, revision_id, out, err);
+}
+
+int store_fragment_get(struct store *st, long long revision_id, const char *kind, const char *lang,
+		       struct ow_buf *out, struct ow_err *err)
+{
+	return st->ops->fragment_get(st, revision_id, kind, lang, out, err);
+}
+
+int store_fragment_put(struct store *st, long long revision_id, const char *kind, const char *lang,
+		       const void *body, size_t len, struct ow_err *err)
+{
+	return st->ops->fragment_put(st, revision_id, kind, lang, body, len, err);
+}
+
+int store_revision_files(struct store *st, long long revision_id, store_file_cb cb, void *arg,
+			 struct ow_err *err)
+{
+	return st->ops->revision_files(st, revision_id, cb, arg, err);
+}
+
+int store_content_get(struct store *st, const char *sha1, char ext[16], long long *size,
+		      struct ow_err *err)
+{
+	return st->ops->content_get(st, sha1, ext, size, err);
+}
+
+int store_computer_get(struct store *st, const char *computer_id, struct store_computer_row *out,
+		       struct ow_err *err)
+{
+	return st->ops->computer_get(st, computer_id, out, err);
+}
+
+int store_computer_groups(struct store *st, const char *computer_id, store_member_cb cb, void *arg,
+			  struct ow_err *err)
+{
+	return st->ops->computer_groups(st, computer_id, cb, arg, err);
+}
+
+int store_report_batch(struct store *st, const char *computer_id, const struct store_event *events,
+		       size_t nevents, const struct store_status_set *sets, size_t nsets,
+		       size_t *inserted, struct ow_err *err)
+{
+	return st->ops->report_batch(st, computer_id, events, nevents, sets, nsets, inserted, err);
+}
+
+int store_event_list(struct store *st, const char *computer_id, store_event_cb cb, void *arg,
+		     struct ow_err *err)
+{
+	return st->ops->event_list(st, computer_id, cb, arg, err);
+}

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 
 struct store;
@@ -165,6 +166,16 @@ struct store_origin_row;
 struct store_publication_row;
 typedef int (*store_origin_cb)(const struct store_origin_row *row, void *arg);
 typedef int (*store_publication_cb)(const struct store_publication_row *row, void *arg);
+struct store_index_row;
+struct store_index_rel_row;
+struct store_file_row;
+struct store_event;
+struct store_status_set;
+struct store_event_row;
+typedef int (*store_index_cb)(const struct store_index_row *row, void *arg);
+typedef int (*store_index_rel_cb)(const struct store_index_rel_row *row, void *arg);
+typedef int (*store_file_cb)(const struct store_file_row *row, void *arg);
+typedef int (*store_event_cb)(const struct store_event_row *row, void *arg);
 
 struct store_ops {
 	const char *name;
@@ -234,6 +245,29 @@ struct store_ops {
 				struct ow_err *err);
 	int (*audit_by_role)(struct store *st, const char *role, store_audit_cb cb, void *arg,
 			     struct ow_err *err);
+	int (*generation)(struct store *st, uint64_t *gen, struct ow_err *err);
+	int (*index_revisions)(struct store *st, store_index_cb cb, void *arg, struct ow_err *err);
+	int (*index_relations)(struct store *st, store_index_rel_cb cb, void *arg,
+			       struct ow_err *err);
+	int (*revision_doc)(struct store *st, long long revision_id, struct ow_buf *out,
+			    struct ow_err *err);
+	int (*fragment_get)(struct store *st, long long revision_id, const char *kind,
+			    const char *lang, struct ow_buf *out, struct ow_err *err);
+	int (*fragment_put)(struct store *st, long long revision_id, const char *kind,
+			    const char *lang, const void *body, size_t len, struct ow_err *err);
+	int (*revision_files)(struct store *st, long long revision_id, store_file_cb cb, void *arg,
+			      struct ow_err *err);
+	int (*content_get)(struct store *st, const char *sha1, char ext[16], long long *size,
+			   struct ow_err *err);
+	int (*computer_get)(struct store *st, const char *computer_id, struct store_computer_row *out,
+			    struct ow_err *err);
+	int (*computer_groups)(struct store *st, const char *computer_id, store_member_cb cb,
+			       void *arg, struct ow_err *err);
+	int (*report_batch)(struct store *st, const char *computer_id, const struct store_event *events,
+			    size_t nevents, const struct store_status_set *sets, size_t nsets,
+			    size_t *inserted, struct ow_err *err);
+	int (*event_list)(struct store *st, const char *computer_id, store_event_cb cb, void *arg,
+			  struct ow_err *err);
 };
 
 /* Opens (creating and migrating when needed) the store named by url. */
@@ -418,5 +452,133 @@ int store_publication_list(struct store *st, store_publication_cb cb, void *arg,
  * ("reporters": changes WSUS Reporters must never have made), oldest first. */
 int store_audit_by_role(struct store *st, const char *role, store_audit_cb cb, void *arg,
 			struct ow_err *err) OW_WUR;
+
+/* ---- MS-WUSP scan path (sqlite_scan.c) ---------------------------------- */
+
+/*
+ * A counter bumped by every change of what clients are offered, in the same
+ * transaction as the change: revision_put when it inserts, approval_set,
+ * decline_set and decline_audited when they change a decline, group_add,
+ * group_delete, revision_old_delete when it deletes, content_put when it
+ * inserts and content_unneeded_take when it deletes (FileLocations follow
+ * content_file). Reads, the fragment cache, computers, memberships and
+ * reported events leave it alone. Starts at 1. Anything derived from the
+ * catalog is current while the counter is unchanged; each listing below is
+ * one statement with one snapshot, so a caller combining two listings reads
+ * the counter before and after and starts again when it moved.
+ */
+int store_generation(struct store *st, uint64_t *gen, struct ow_err *err) OW_WUR;
+
+struct store_index_row {
+	long long revision_id;
+	char update_id[37];          /* lower-case GUID */
+	int revision;
+	char type[32];               /* update_revision.type as stored: "Software", "Category",
+				      * "Detectoid", "Driver" */
+	int declined;                /* a decline row exists for the update */
+	char imported_at[40];        /* update_revision.imported_at */
+};
+/* Every latest revision (no newer revision of the same update is kept),
+ * ordered by revision_id. */
+int store_index_revisions(struct store *st, store_index_cb cb, void *arg,
+			  struct ow_err *err) OW_WUR;
+
+struct store_index_rel_row {
+	long long revision_id;       /* the latest revision stating the relation */
+	struct store_rel_row rel;    /* as store_relation_list gives it */
+};
+/* The relations of every latest revision, ordered by revision_id, then
+ * document order (the order store_relation_list uses). */
+int store_index_relations(struct store *st, store_index_rel_cb cb, void *arg,
+			  struct ow_err *err) OW_WUR;
+
+/* The original upd:Update document of a revision, appended to out (out's
+ * ceiling applies: OW_ELIMIT, out unchanged). OW_ENOENT when no such
+ * revision. */
+int store_revision_doc(struct store *st, long long revision_id, struct ow_buf *out,
+		       struct ow_err *err) OW_WUR;
+
+/* Derived-fragment cache. kind: "core", "extended", "localized",
+ * "languages"; lang "" (or NULL) except for "localized", which needs one;
+ * another kind or a misplaced lang is OW_EINVAL. get appends the body to
+ * out (ceiling as above); OW_ENOENT when not cached. put replaces;
+ * OW_ENOENT when no such revision. A revision's document never changes, so
+ * an entry is valid until the revision is deleted, which deletes it. */
+int store_fragment_get(struct store *st, long long revision_id, const char *kind, const char *lang,
+		       struct ow_buf *out, struct ow_err *err) OW_WUR;
+int store_fragment_put(struct store *st, long long revision_id, const char *kind, const char *lang,
+		       const void *body, size_t len, struct ow_err *err) OW_WUR;
+
+struct store_file_row {
+	char sha1[41];               /* upper-case hex, as revision_file stores it */
+	char sha256[65];             /* upper-case hex, "" when the document gives none */
+	char name[256];
+	long long size;
+	char ext[16];                /* content_file.ext for that SHA-1; "" when the content is
+				      * not in content_file */
+};
+/* Files of one revision in document (insertion) order; none for an unknown
+ * revision. */
+int store_revision_files(struct store *st, long long revision_id, store_file_cb cb, void *arg,
+			 struct ow_err *err) OW_WUR;
+
+/* One content file by SHA-1 (upper-case hex): its extension and size.
+ * OW_ENOENT when unknown. */
+int store_content_get(struct store *st, const char *sha1, char ext[16], long long *size,
+		      struct ow_err *err) OW_WUR;
+
+/* One computer; OW_ENOENT when not registered. */
+int store_computer_get(struct store *st, const char *computer_id, struct store_computer_row *out,
+		       struct ow_err *err) OW_WUR;
+/* The groups a computer is a member of (computer_group_member rows), by
+ * group id; none for an unknown computer. */
+int store_computer_groups(struct store *st, const char *computer_id, store_member_cb cb, void *arg,
+			  struct ow_err *err) OW_WUR;
+
+/* A client event as ReportEventBatch carries it. */
+struct store_event {
+	char event_instance_id[37];  /* lower-case GUID */
+	int event_id;
+	char update_id[37];          /* the zero GUID when not about an update */
+	int revision;
+	int32_t hresult;
+	char time_at_target[40];     /* as the client sent it */
+	char app_name[128];
+	char misc[1024];             /* MiscData joined with '|' as the caller made it */
+	char state[16];              /* "" or a computer_update_status state to set for
+				      * update_id */
+};
+struct store_status_set {
+	char update_id[37];
+	char state[16];              /* "notapplicable", "needed", "downloaded", "installed",
+				      * "failed" */
+};
+/*
+ * In one transaction: records each event not yet recorded for computer_id
+ * (an event_instance_id already recorded for that computer, or repeated in
+ * the batch, is skipped; *inserted counts the new rows), then sets
+ * computer_update_status for each events[i] with a non-empty state and an
+ * update_id neither "" nor the zero GUID (resent events included), and for
+ * each sets[j], in that order (last write wins), last_event = now; also
+ * sets computer.last_contact to now. now is one RFC 3339 UTC time
+ * ("2026-11-24T10:00:00Z") for the whole batch, also the events'
+ * received_at. A computer_id not registered is OW_ENOENT and nothing is
+ * written. An invalid state, or an event or update id the schema refuses,
+ * is OW_EINVAL and nothing is written.
+ */
+int store_report_batch(struct store *st, const char *computer_id, const struct store_event *events,
+		       size_t nevents, const struct store_status_set *sets, size_t nsets,
+		       size_t *inserted, struct ow_err *err) OW_WUR;
+
+/* Events of one computer (NULL: all), oldest first (by received_at, then
+ * arrival), for the admin report and tests. ev.state is always "": states
+ * live in computer_update_status, not with the event. */
+struct store_event_row {
+	char computer_id[64];
+	struct store_event ev;
+	char received_at[40];
+};
+int store_event_list(struct store *st, const char *computer_id, store_event_cb cb, void *arg,
+		     struct ow_err *err) OW_WUR;
 
 #endif

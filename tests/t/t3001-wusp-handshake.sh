@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# MS-WUSP handshake conformance: the first requests of a real Windows 11
-# client's scan (../shared/fixtures/.../wsus-m0-native/scan/000001-000005)
-# replayed in order against the real server over HTTPS, with the catalog
+# MS-WUSP conformance: every request of a real Windows 11 client's scan
+# (../shared/fixtures/.../wsus-m0-native/scan/000001-000010) replayed in
+# order against the real server over HTTPS, with the catalog
 # loaded from the fixture update documents and openwsus's own cookies
 # threaded from one answer into the next request. Each answer must have the
 # captured WSUS answer's structure (elements, order, namespaces). On
 # purpose openwsus differs in values (cookie bytes, times) and leaves out
-# GetConfig's PackageServerShare (a UNC share of the WSUS host).
+# GetConfig's PackageServerShare (a UNC share of the WSUS host); revision
+# ids are openwsus's own, so each captured id is replaced by the id
+# openwsus gave the same update before the request is sent.
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -92,9 +94,72 @@ expect "a client cookie used as an authorization cookie: InvalidCookie" "$(fault
 cp "$SCAN/000003/request.headers" "$T/request.headers"
 call original $CWS "$SCAN/000003/request.body" >/dev/null
 expect "the captured (foreign) authorization cookie: InvalidCookie" "$(fault_of original)" InvalidCookie
-thread "$SCAN/000006" "$T/sync.req"
-expect "SyncUpdates (not in this version): 500" "$(call sync $CWS "$T/sync.req")" 500
-expect "...InternalServerError, not a pretend success" "$(fault_of sync)" InternalServerError
+
+# The scan: 000006-000010 in order. Revision ids are each server's own, so
+# the ids the captured requests carry are replaced by the ones openwsus
+# gave for the same updates; cookies are threaded from our answers.
+id_of() { # GUID FILE: the revision id our answer gave the update
+	tr '<' '\n' <"$2" | awk -v g="$1" 'BEGIN { IGNORECASE = 1 }
+		/^ID>/ { id = substr($0, 4) } index(tolower($0), "updateid=\"" tolower(g)) { print id; exit }'
+}
+newcookie() { sed -n 's/.*<NewCookie><Expiration>[^<]*<\/Expiration><EncryptedData>\([^<]*\)<\/EncryptedData>.*/\1/p' "$T/$1.xml"; }
+MICROSOFT=56309036-4c77-4dd9-951a-99ee9c246a94 WINDOWS=6964aab4-c5b5-43bd-a17d-ffb4346a8e1d
+OOBE=dd78b8a1-0b20-45c1-add6-4da72e9364cf
+thread "$SCAN/000006" "$T/sync1.req"
+expect "SyncUpdates 1 (category filter, empty cache): 200" "$(call sync1 $CWS "$T/sync1.req")" 200
+same_shape sync1 "$SCAN/000006/response.body"
+m=$(id_of $MICROSOFT "$T/sync1.xml")
+check "...offers the Microsoft company category first (no prerequisites)" test -n "$m"
+expect_match "...as a non-leaf with an Evaluate deployment" "$(cat "$T/sync1.xml")" \
+	'<Action>Evaluate</Action><IsAssigned>true</IsAssigned><LastChangeTime>[0-9]{4}-[0-9]{2}-[0-9]{2}</LastChangeTime>.*<IsLeaf>false</IsLeaf>'
+cookie=$(newcookie sync1)
+check "...and a NewCookie" test -n "$cookie"
+
+thread "$SCAN/000007" "$T/sync2.req"
+sed -i "s#<int>108226</int>#<int>$m</int>#" "$T/sync2.req"
+expect "SyncUpdates 2 (Microsoft installed): 200" "$(call sync2 $CWS "$T/sync2.req")" 200
+same_shape sync2 "$SCAN/000007/response.body"
+wn=$(id_of $WINDOWS "$T/sync2.xml")
+check "...offers the Windows product family, whose prerequisite is now met" test -n "$wn"
+cookie=$(newcookie sync2)
+
+thread "$SCAN/000008" "$T/sync3.req"
+sed -i "s#<int>108226</int>#<int>$m</int>#; s#<int>108231</int>#<int>$wn</int>#" "$T/sync3.req"
+expect "SyncUpdates 3 (both installed): 200" "$(call sync3 $CWS "$T/sync3.req")" 200
+same_shape sync3 "$SCAN/000008/response.body"
+oobe=$(id_of $OOBE "$T/sync3.xml")
+check "...offers the filtered OOBE ZDP category" test -n "$oobe"
+expect_match "...as a leaf (nothing in the catalog needs it)" "$(cat "$T/sync3.xml")" '<IsLeaf>true</IsLeaf>'
+cookie=$(newcookie sync3)
+
+thread "$SCAN/000009" "$T/sync4.req"
+sed -i "s#<int>108226</int>#<int>$m</int>#; s#<int>108231</int>#<int>$wn</int>#" "$T/sync4.req"
+expect "SyncUpdates 4 (driver pass, 70 devices): 200" "$(call sync4 $CWS "$T/sync4.req")" 200
+same_shape sync4 "$SCAN/000009/response.body"
+expect_match "...no updates and DriverSyncNotNeeded" "$(cat "$T/sync4.xml")" \
+	'<SyncUpdatesResult><Truncated>false</Truncated>.*<DriverSyncNotNeeded>true</DriverSyncNotNeeded>'
+cookie=$(newcookie sync4)
+
+thread "$SCAN/000010" "$T/ext.req"
+sed -i "s#<int>72571</int>#<int>$oobe</int>#; s#<int>108226</int>#<int>$m</int>#; s#<int>108231</int>#<int>$wn</int>#" "$T/ext.req"
+expect "GetExtendedUpdateInfo (three categories, en-US and en): 200" "$(call ext $CWS "$T/ext.req")" 200
+same_shape ext "$SCAN/000010/response.body"
+expect_match "...Extended fragments first, then LocalizedProperties in en" "$(cat "$T/ext.xml")" \
+	"<ID>$oobe</ID><Xml>&lt;ExtendedProperties .*<ID>$wn</ID><Xml>&lt;LocalizedProperties&gt;&lt;Language&gt;en&lt;"
+check "...and no FileLocations (categories have no files)" bash -c "! grep -q FileLocations '$T/ext.xml'"
+
+cp "$SCAN/000007/request.headers" "$T/request.headers"
+sed "s#<int>$m</int>#<int>$m</int><int>999999</int>#" "$T/sync2.req" >"$T/oos.req"
+call oos $CWS "$T/oos.req" >/dev/null
+expect_match "a cached id the server does not know: OutOfScopeRevisionIDs" "$(cat "$T/oos.xml")" \
+	'<OutOfScopeRevisionIDs><int>999999</int></OutOfScopeRevisionIDs>'
+ids=$(seq 1 401 | sed 's#.*#<int>&</int>#' | tr -d '\n')
+sed "s#<int>$m</int>#$ids#" "$T/sync2.req" >"$T/toomany.req"
+call toomany $CWS "$T/toomany.req" >/dev/null
+expect "401 installed non-leaf ids: InvalidParameters, as WSUS answers" "$(fault_of toomany)" InvalidParameters
+expect_match "...naming the list" "$(cat "$T/toomany.xml")" 'InstalledNonLeafUpdateIDs has more ids'
+sed "s#<int>$m</int>#$(seq 1 400 | sed 's#.*#<int>&</int>#' | tr -d '\n')#" "$T/sync2.req" >"$T/enough.req"
+expect "400 are accepted" "$(call enough $CWS "$T/enough.req")" 200
 cp "$SCAN/000001/request.headers" "$T/request.headers"
 printf '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>&a;</s:Body></s:Envelope>' >"$T/doctype.req"
 call doctype $CWS "$T/doctype.req" >/dev/null

@@ -55,6 +55,7 @@ static struct cookie sample(enum cookie_kind kind)
 	c.expires = NOW + 3600;
 	c.server_epoch = EPOCH;
 	c.config_version = 3;
+	c.sync_mark = 1800000000;
 	return c;
 }
 
@@ -63,7 +64,8 @@ static int same(const struct cookie *a, const struct cookie *b)
 	return a->kind == b->kind && a->key_id == b->key_id &&
 	       strcmp(a->client_id, b->client_id) == 0 && strcmp(a->groups, b->groups) == 0 &&
 	       a->issued == b->issued && a->expires == b->expires &&
-	       a->server_epoch == b->server_epoch && a->config_version == b->config_version;
+	       a->server_epoch == b->server_epoch && a->config_version == b->config_version &&
+	       a->sync_mark == b->sync_mark;
 }
 
 static int all_zero(const struct cookie *c)
@@ -166,8 +168,9 @@ static size_t make_rec(unsigned char *rec, int64_t issued, int64_t expires, uint
 	le(rec + 8, (uint64_t)expires, 8);
 	le(rec + 16, epoch, 8);
 	le(rec + 24, 3, 4);
-	rec[28] = (unsigned char)idlen;
-	p = 29;
+	le(rec + 28, 1800000000, 8);
+	rec[36] = (unsigned char)idlen;
+	p = 37;
 	memcpy(rec + p, id, strlen(id));
 	p += strlen(id);
 	le(rec + p, glen, 2);
@@ -189,7 +192,7 @@ static void test_round_trip(void)
 
 		c.key_id = 12345; /* ignored: the sealing key's id is used */
 		REQUIRE(cookie_seal(&r, &c, b64, sizeof(b64), &err) == 0);
-		CHECK(strlen(b64) == 136); /* GUID, no groups */
+		CHECK(strlen(b64) == 148); /* GUID, no groups */
 		memset(&out, 0x5a, sizeof(out));
 		REQUIRE(cookie_open(&r, b64, strlen(b64), (enum cookie_kind)kind, NOW, EPOCH,
 				    &out) == COOKIE_OK);
@@ -226,16 +229,16 @@ static void test_format(void)
 	strcpy(c.groups, "Servers\nRing 1");
 	REQUIRE(cookie_seal(&r, &c, b64, sizeof(b64), &err) == 0);
 	n = raw_decode(b64, blob);
-	REQUIRE(n == 6 + 12 + 31 + 36 + 14 + 16);
-	CHECK(blob[0] == 1 && blob[1] == COOKIE_AUTH);
+	REQUIRE(n == 6 + 12 + 39 + 36 + 14 + 16);
+	CHECK(blob[0] == 2 && blob[1] == COOKIE_AUTH);
 	CHECK(blob[2] == 0x44 && blob[3] == 0x33 && blob[4] == 0x22 && blob[5] == 0x11);
 	rl = raw_open(key1, blob, n, rec);
-	REQUIRE(rl == 31 + 36 + 14);
+	REQUIRE(rl == 39 + 36 + 14);
 	mlen = make_rec(mine, c.issued, c.expires, EPOCH, 36, GUID, 14, "Servers\nRing 1");
 	CHECK(mlen == (size_t)rl && memcmp(mine, rec, mlen) == 0);
 
 	/* And the other way: a record written from the documentation opens. */
-	raw_seal(key1, 1, COOKIE_AUTH, 0x11223344, mine, mlen, forged);
+	raw_seal(key1, 2, COOKIE_AUTH, 0x11223344, mine, mlen, forged);
 	struct cookie out;
 	CHECK(cookie_open(&r, forged, strlen(forged), COOKIE_AUTH, NOW, EPOCH, &out) == COOKIE_OK);
 	c.key_id = 0x11223344;
@@ -394,9 +397,9 @@ static void test_keys(void)
 	CHECK(cookie_seal(NULL, &c, x, sizeof(x), &err) == OW_EINVAL);
 	CHECK(cookie_seal(&r1, NULL, x, sizeof(x), &err) == OW_EINVAL);
 	/* The output buffer must hold the text and its NUL. */
-	CHECK(cookie_seal(&r1, &c, x, 136, &err) == OW_ELIMIT && x[0] == '\0');
+	CHECK(cookie_seal(&r1, &c, x, 148, &err) == OW_ELIMIT && x[0] == '\0');
 	CHECK(err.code == OW_ELIMIT);
-	CHECK(cookie_seal(&r1, &c, x, 137, &err) == 0 && strlen(x) == 136);
+	CHECK(cookie_seal(&r1, &c, x, 149, &err) == 0 && strlen(x) == 148);
 }
 
 static void test_rotation(void)
@@ -446,12 +449,13 @@ static void test_base64_strict(void)
 	size_t len, tries = 0;
 
 	/* A cookie with '+' and '/' and one padding '=' (blob length 2 mod 3:
-	 * 65 + 36 = 101 bytes). */
+	 * 73 + 37 = 110 bytes, so a 37-character client id). */
+	strcpy(c.client_id, GUID "0");
 	do {
 		REQUIRE(cookie_seal(&r, &c, b64, sizeof(b64), &err) == 0);
 	} while ((strchr(b64, '+') == NULL || strchr(b64, '/') == NULL) && ++tries < 1000);
 	len = strlen(b64);
-	REQUIRE(len == 136 && b64[len - 1] == '=' && b64[len - 2] != '=');
+	REQUIRE(len == 148 && b64[len - 1] == '=' && b64[len - 2] != '=');
 	REQUIRE(open_as(&r, b64, len, COOKIE_CLIENT) == COOKIE_OK);
 
 	/* URL-safe alphabet. */
@@ -654,7 +658,7 @@ static void test_malformed_record(void)
 
 	/* The control: a good record opens. */
 	n = make_rec(rec, NOW, NOW + 60, EPOCH, 4, "abcd", 3, "x\ny");
-	raw_seal(key1, 1, COOKIE_CLIENT, 5, rec, n, b64);
+	raw_seal(key1, 2, COOKIE_CLIENT, 5, rec, n, b64);
 	REQUIRE(open_as(&r, b64, strlen(b64), COOKIE_CLIENT) == COOKIE_OK);
 
 	struct {
@@ -690,35 +694,35 @@ static void test_malformed_record(void)
 			     cases[i].id, cases[i].glen, cases[i].groups);
 		if (strcmp(cases[i].what, "NUL in the id") == 0) {
 			n = make_rec(rec, NOW, NOW + 60, EPOCH, 4, "abXd", 0, "");
-			rec[29 + 2] = '\0'; /* the X */
+			rec[37 + 2] = '\0'; /* the X */
 		}
 		if (cases[i].extra > 0)
 			rec[n++] = 'z';
 		if (cases[i].extra < 0)
 			n--;
-		raw_seal(key1, 1, COOKIE_CLIENT, 5, rec, n, b64);
+		raw_seal(key1, 2, COOKIE_CLIENT, 5, rec, n, b64);
 		if (open_as(&r, b64, strlen(b64), COOKIE_CLIENT) != COOKIE_INVALID) {
 			fprintf(stderr, "  malformed record accepted: %s\n", cases[i].what);
 			check_failed_now = 1;
 		}
 	}
-	/* Too short to hold the fixed fields (31 bytes and fewer). */
+	/* Too short to hold the fixed fields (39 bytes and fewer). */
 	n = make_rec(rec, NOW, NOW + 60, EPOCH, 1, "a", 0, "");
-	CHECK(n == 32);
+	CHECK(n == 40);
 	for (size_t cut = 1; cut <= 8; cut++) {
-		raw_seal(key1, 1, COOKIE_CLIENT, 5, rec, n - cut, b64);
+		raw_seal(key1, 2, COOKIE_CLIENT, 5, rec, n - cut, b64);
 		CHECK(open_as(&r, b64, strlen(b64), COOKIE_CLIENT) == COOKIE_INVALID);
 	}
-	raw_seal(key1, 1, COOKIE_CLIENT, 5, rec, n, b64);
+	raw_seal(key1, 2, COOKIE_CLIENT, 5, rec, n, b64);
 	CHECK(open_as(&r, b64, strlen(b64), COOKIE_CLIENT) == COOKIE_OK);
 	/* Header values no cookie has, with a good tag over them. */
-	raw_seal(key1, 2, COOKIE_CLIENT, 5, rec, n, b64);
+	raw_seal(key1, 1, COOKIE_CLIENT, 5, rec, n, b64);  /* version 1: no sync mark */
 	CHECK(open_as(&r, b64, strlen(b64), COOKIE_CLIENT) == COOKIE_INVALID);
 	raw_seal(key1, 0, COOKIE_CLIENT, 5, rec, n, b64);
 	CHECK(open_as(&r, b64, strlen(b64), COOKIE_CLIENT) == COOKIE_INVALID);
-	raw_seal(key1, 1, 3, 5, rec, n, b64);
+	raw_seal(key1, 2, 3, 5, rec, n, b64);
 	CHECK(open_as(&r, b64, strlen(b64), (enum cookie_kind)3) == COOKIE_INVALID);
-	raw_seal(key1, 1, COOKIE_CLIENT, 6, rec, n, b64);
+	raw_seal(key1, 2, COOKIE_CLIENT, 6, rec, n, b64);
 	CHECK(open_as(&r, b64, strlen(b64), COOKIE_CLIENT) == COOKIE_INVALID);
 }
 
