@@ -148,6 +148,35 @@ expect_match "...Extended fragments first, then LocalizedProperties in en" "$(ca
 	"<ID>$oobe</ID><Xml>&lt;ExtendedProperties .*<ID>$wn</ID><Xml>&lt;LocalizedProperties&gt;&lt;Language&gt;en&lt;"
 check "...and no FileLocations (categories have no files)" bash -c "! grep -q FileLocations '$T/ext.xml'"
 
+# RefreshCache and GetFileLocations (not in the capture): the shapes of
+# MS-WUSP 2.2.2.2.5 and 2.2.2.2.7, with our cookie.
+soap() { # OP BODY-INSIDE-OPERATION > file
+	printf '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><%s xmlns="http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService"><cookie><Expiration>2026-10-04T16:03:35Z</Expiration><EncryptedData>%s</EncryptedData></cookie>%s</%s></s:Body></s:Envelope>' "$1" "$cookie" "$2" "$1"
+}
+printf 'SOAPAction: "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/RefreshCache"\r\n' >"$T/request.headers"
+soap RefreshCache "<globalIDs><UpdateIdentity><UpdateID>$MICROSOFT</UpdateID><RevisionNumber>101</RevisionNumber></UpdateIdentity><UpdateIdentity><UpdateID>$MICROSOFT</UpdateID><RevisionNumber>7</RevisionNumber></UpdateIdentity><UpdateIdentity><UpdateID>0badc0de-0000-4000-8000-000000000000</UpdateID><RevisionNumber>1</RevisionNumber></UpdateIdentity></globalIDs>" >"$T/refresh.req"
+expect "RefreshCache: 200" "$(call refresh $CWS "$T/refresh.req")" 200
+expect_match "...maps the known revision to our revision id, with its deployment" "$(cat "$T/refresh.xml")" \
+	"<RefreshCacheResult><RefreshCacheResult><RevisionID>$m</RevisionID><GlobalID><UpdateID>$MICROSOFT</UpdateID><RevisionNumber>101</RevisionNumber></GlobalID><IsLeaf>false</IsLeaf><Deployment><ID>$m</ID><Action>Evaluate</Action>"
+expect "...and only it (another revision, an unknown update: left out)" "$(grep -o '<RevisionID>' "$T/refresh.xml" | wc -l)" 1
+head -c 5000 /dev/urandom >"$T/file.cab"
+sha=$("$OPENWSUS" content import --data "$D" "$T/file.cab" | grep -o '[0-9A-F]\{40\}' | head -n 1)
+check "a content file is imported" test -n "$sha"
+b64=$(printf '%s' "$sha" | xxd -r -p | base64)
+printf 'SOAPAction: "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/GetFileLocations"\r\n' >"$T/request.headers"
+soap GetFileLocations "<fileDigests><base64Binary>$b64</base64Binary><base64Binary>AAAAAAAAAAAAAAAAAAAAAAAAAAA=</base64Binary></fileDigests>" >"$T/locations.req"
+expect "GetFileLocations: 200" "$(call locations $CWS "$T/locations.req")" 200
+expect_match "...the held file's URL: http://FQDN:(P-1)/Content/XX/SHA1.ext, nothing for the unknown one" \
+	"$(cat "$T/locations.xml")" \
+	"<FileLocations><FileLocation><FileDigest>$b64</FileDigest><Url>http://$FQDN:$HTTP_PORT/Content/${sha:38:2}/$sha.cab</Url></FileLocation></FileLocations><NewCookie>"
+soap GetFileLocations "<fileDigests><base64Binary>AAAA</base64Binary></fileDigests>" >"$T/shortdigest.req"
+call shortdigest $CWS "$T/shortdigest.req" >/dev/null
+expect "a digest that is not 20 bytes: InvalidParameters" "$(fault_of shortdigest)" InvalidParameters
+printf 'SOAPAction: "http://www.microsoft.com/SoftwareDistribution/Server/ClientWebService/GetTimestamps"\r\n' >"$T/request.headers"
+soap GetTimestamps "" >"$T/timestamps.req"
+call timestamps $CWS "$T/timestamps.req" >/dev/null
+expect "GetTimestamps (not in MS-WUSP): refused with InvalidParameters" "$(fault_of timestamps)" InvalidParameters
+
 cp "$SCAN/000007/request.headers" "$T/request.headers"
 sed "s#<int>$m</int>#<int>$m</int><int>999999</int>#" "$T/sync2.req" >"$T/oos.req"
 call oos $CWS "$T/oos.req" >/dev/null
