@@ -2,8 +2,9 @@
 /*
  * Computers as clients register them, and the server's identity clients
  * hold on to. With client-side targeting the group names a client sends
- * decide its groups (unknown names are ignored; a computer in no known
- * group is in Unassigned Computers, as WSUS does); with server-side
+ * decide its groups (unknown names are ignored, groups it no longer names
+ * are left; a computer in no known group is in Unassigned Computers, as
+ * WSUS does); with server-side
  * targeting an administrator assigns them and a new computer starts in
  * Unassigned Computers.
  */
@@ -11,21 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/limits.h"
 #include "base/time.h"
 #include "base/util.h"
 #include "catalog/catalog.h"
 
 struct member_ctx {
-	const char *computer_id;
-	int count;
+	char (*ids)[37];
+	size_t n, cap;
 };
 
-static int count_cb(const struct store_member_row *m, void *arg)
+static int member_cb(const struct store_member_row *m, void *arg)
 {
 	struct member_ctx *c = arg;
 
-	if (strcmp(m->computer_id, c->computer_id) == 0)
-		c->count++;
+	if (c->n < c->cap)
+		memcpy(c->ids[c->n++], m->group_id, 37);
 	return 0;
 }
 
@@ -33,9 +35,11 @@ int catalog_computer_register(struct store *st, const char *computer_id, const c
 			      const char *os_description, const char *groups, int client_targeting,
 			      struct ow_err *err)
 {
-	struct member_ctx mc = { computer_id, 0 };
-	char now[OW_TIME_LEN];
-	int rc, placed = 0;
+	char named[OW_MAX_COOKIE_GROUPS / 2 + 1][37], now[OW_TIME_LEN];
+	char have[64][37];
+	struct member_ctx mc = { have, 0, 64 };
+	size_t nnamed = 0;
+	int rc;
 
 	ow_time_format(ow_time_now(), now);
 	if ((rc = store_computer_upsert(st, computer_id, name, os_description, now, err)) < 0)
@@ -49,26 +53,36 @@ int catalog_computer_register(struct store *st, const char *computer_id, const c
 			struct store_group_row g;
 			struct ow_err ignored = { 0 };
 
-			if (n > 0 && n < sizeof(gname)) {
+			if (n > 0 && n < sizeof(gname) && nnamed < sizeof(named) / sizeof(named[0])) {
 				memcpy(gname, p, n);
 				gname[n] = '\0';
 				if (catalog_group_find(st, gname, &g, &ignored) == 0 &&
-				    strcmp(g.group_id, CATALOG_ALL_COMPUTERS) != 0) {
-					if ((rc = store_member_set(st, computer_id, g.group_id, 1, err)) < 0)
-						return rc;
-					placed = 1;
-				}
+				    strcmp(g.group_id, CATALOG_ALL_COMPUTERS) != 0)
+					memcpy(named[nnamed++], g.group_id, 37);
 			}
 			p += n;
 			if (*p == '\n')
 				p++;
 		}
-		if (placed)
-			return store_member_set(st, computer_id, CATALOG_UNASSIGNED, 0, err);
 	}
-	if ((rc = store_member_list(st, count_cb, &mc, err)) < 0)
+	if ((rc = store_computer_groups(st, computer_id, member_cb, &mc, err)) < 0)
 		return rc;
-	if (mc.count == 0)
+	if (nnamed > 0) {
+		/* The groups the client names now, and none it stopped naming. */
+		for (size_t i = 0; i < nnamed; i++)
+			if ((rc = store_member_set(st, computer_id, named[i], 1, err)) < 0)
+				return rc;
+		for (size_t k = 0; k < mc.n; k++) {
+			int keep = 0;
+
+			for (size_t i = 0; i < nnamed && !keep; i++)
+				keep = strcmp(have[k], named[i]) == 0;
+			if (!keep && (rc = store_member_set(st, computer_id, have[k], 0, err)) < 0)
+				return rc;
+		}
+		return 0;
+	}
+	if (mc.n == 0)
 		return store_member_set(st, computer_id, CATALOG_UNASSIGNED, 1, err);
 	return 0;
 }

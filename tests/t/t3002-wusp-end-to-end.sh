@@ -111,4 +111,25 @@ expect "after the decline computer 1 scans" "$?" 0
 check "...and is no longer offered the update" bash -c "! grep -q ' $id ' '$T/scan4'"
 stop_server
 expect "SIGTERM exits 0" "$STOP_STATUS" 0
+
+# Client-side targeting: the groups a client names decide, and a group it
+# stops naming is left.
+sed -i 's/^targeting = server$/targeting = client/' "$D/openwsus.conf"
+start_server "$D" || { fail "server restarts with client-side targeting"; exit 1; }
+SERVER="https://$FQDN:$HTTPS_PORT"
+CONN=(--server "$SERVER" --ca "$D/tls/ca.pem" --resolve "$FQDN:$HTTPS_PORT:127.0.0.1" --user alice)
+admin group add "Ring 2" >/dev/null
+client $PC2 --group "Ring 2" scan >/dev/null 2>&1
+expect "a client naming Ring 2 scans" "$?" 0
+groups_of() { admin computer list --json | tr '{' '\n' | grep "\"$1\"" | grep -o '"groups":\[[^]]*\]'; }
+expect_match "...is in Ring 2 only" "$(OPENWSUS_PASSWORD=$APW groups_of $PC2)" '^"groups":\["[0-9a-f-]{36}"\]$'
+before=$(OPENWSUS_PASSWORD=$APW groups_of $PC2)
+client $PC2 --group "Ring 1" scan >/dev/null 2>&1
+after=$(OPENWSUS_PASSWORD=$APW groups_of $PC2)
+check "...and after naming Ring 1 instead, in Ring 1 only" test "$before" != "$after" -a -n "$after"
+expect_match "...one group" "$after" '^"groups":\["[0-9a-f-]{36}"\]$'
+ring1=$(admin group list --json | tr '{' '\n' | grep '"Ring 1"' | grep -o '[0-9a-f]\{8\}-[0-9a-f-]\{27\}' | head -n 1)
+expect "...and that group is Ring 1" "$after" "\"groups\":[\"$ring1\"]"
+stop_server
+expect "SIGTERM exits 0" "$STOP_STATUS" 0
 finish
