@@ -11,7 +11,8 @@
  *     keys at these values, so the fuzzer starts from authentic text;
  *
  *  2. when at least 32 bytes long, as the fields of a cookie: bytes 0..27
- *     issued, expires, epoch and config version (little-endian), 28 the
+ *     issued, expires, epoch and config version (little-endian; the sync
+ *     mark is the epoch bytes shifted right by one), 28 the
  *     kind (% 4, so invalid kinds too), 29 the client id length (% 70),
  *     30..31 the groups length (% 600), then the strings' bytes. cookie_seal
  *     must succeed exactly when an independent check finds the fields
@@ -58,7 +59,8 @@ static int same(const struct cookie *a, const struct cookie *b)
 	return a->kind == b->kind && a->key_id == b->key_id &&
 	       strcmp(a->client_id, b->client_id) == 0 && strcmp(a->groups, b->groups) == 0 &&
 	       a->issued == b->issued && a->expires == b->expires &&
-	       a->server_epoch == b->server_epoch && a->config_version == b->config_version;
+	       a->server_epoch == b->server_epoch && a->config_version == b->config_version &&
+	       a->sync_mark == b->sync_mark;
 }
 
 static int all_zero(const struct cookie *c)
@@ -178,6 +180,7 @@ static void check_round_trip(const struct cookie_keyring *ring, const uint8_t *d
 	c.expires = to_i64(le(data + 8, 8));
 	c.server_epoch = le(data + 16, 8);
 	c.config_version = (uint32_t)le(data + 24, 4);
+	c.sync_mark = (int64_t)(le(data + 16, 8) >> 1); /* any non-negative value */
 	c.kind = (enum cookie_kind)(data[28] % 4);
 	c.key_id = 0xdeadbeef; /* ignored by seal */
 	idlen = data[29] % 70;
@@ -209,7 +212,7 @@ static void check_round_trip(const struct cookie_keyring *ring, const uint8_t *d
 		abort();
 	len = strlen(b64);
 	if (len % 4 != 0 || len >= COOKIE_B64_MAX ||
-	    len != (34 + 31 + strlen(c.client_id) + strlen(c.groups) + 2) / 3 * 4)
+	    len != (34 + 39 + strlen(c.client_id) + strlen(c.groups) + 2) / 3 * 4)
 		abort();
 	if (cookie_open(ring, b64, len, c.kind, c.issued, c.server_epoch, &out) != COOKIE_OK)
 		abort();
