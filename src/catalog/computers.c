@@ -3,8 +3,8 @@
  * Computers as clients register them, and the server's identity clients
  * hold on to. With client-side targeting the group names a client sends
  * decide its groups (unknown names are ignored, groups it no longer names
- * are left; a computer in no known group is in Unassigned Computers, as
- * WSUS does); with server-side
+ * are left; a computer naming no known group is in Unassigned Computers,
+ * as WSUS does); with server-side
  * targeting an administrator assigns them and a new computer starts in
  * Unassigned Computers.
  */
@@ -81,6 +81,14 @@ int catalog_computer_register(struct store *st, const char *computer_id, const c
 				return rc;
 		}
 		return 0;
+	}
+	if (client_targeting && groups && *groups) {
+		/* It names groups, none known: Unassigned Computers only. */
+		for (size_t k = 0; k < mc.n; k++)
+			if (strcmp(have[k], CATALOG_UNASSIGNED) != 0 &&
+			    (rc = store_member_set(st, computer_id, have[k], 0, err)) < 0)
+				return rc;
+		return store_member_set(st, computer_id, CATALOG_UNASSIGNED, 1, err);
 	}
 	if (mc.n == 0)
 		return store_member_set(st, computer_id, CATALOG_UNASSIGNED, 1, err);

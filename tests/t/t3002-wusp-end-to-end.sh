@@ -130,6 +130,9 @@ check "...and after naming Ring 1 instead, in Ring 1 only" test "$before" != "$a
 expect_match "...one group" "$after" '^"groups":\["[0-9a-f-]{36}"\]$'
 ring1=$(admin group list --json | tr '{' '\n' | grep '"Ring 1"' | grep -o '[0-9a-f]\{8\}-[0-9a-f-]\{27\}' | head -n 1)
 expect "...and that group is Ring 1" "$after" "\"groups\":[\"$ring1\"]"
+client $PC2 --group "No Such Group" scan >/dev/null 2>&1
+expect "naming only unknown groups: Unassigned Computers only" "$(OPENWSUS_PASSWORD=$APW groups_of $PC2)" \
+	'"groups":["b73ca6ed-5727-47f3-84de-015e03f6a88a"]'
 stop_server
 expect "SIGTERM exits 0" "$STOP_STATUS" 0
 finish
