@@ -92,6 +92,20 @@ static void fault(struct wusp_ctx *w, struct http_request *req, struct http_resp
 	answer(res, 500, &b);
 }
 
+/* Sends the answer written into b, or, when the writer failed (rc < 0:
+ * the answer crossed the buffer's ceiling), InternalServerError: never a
+ * cut answer. */
+static void reply(struct wusp_ctx *w, struct http_request *req, struct http_response *res,
+		  struct ow_buf *b, int rc)
+{
+	if (rc < 0) {
+		ow_buf_release(b);
+		fault(w, req, res, WUSP_E_INTERNAL, "the answer does not fit the answer limit");
+		return;
+	}
+	answer(res, 200, b);
+}
+
 /* Opens the client cookie of a request; answers the fault and returns -1
  * when it does not open. */
 static int client_cookie(struct wusp_ctx *w, struct http_request *req, struct http_response *res,
@@ -146,12 +160,7 @@ static void get_config(struct wusp_ctx *w, struct http_request *req, struct http
 	struct ow_buf b;
 
 	ow_buf_init(&b, MAX_ANSWER);
-	if (wusp_get_config(&b, &c) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "cannot write the answer");
-		return;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_get_config(&b, &c));
 }
 
 static void get_auth_cookie(struct wusp_ctx *w, struct http_request *req, struct http_response *res,
@@ -188,12 +197,7 @@ static void get_auth_cookie(struct wusp_ctx *w, struct http_request *req, struct
 		return;
 	}
 	ow_buf_init(&b, MAX_ANSWER);
-	if (wusp_get_auth_cookie(&b, sealed) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "cannot write the answer");
-		return;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_get_auth_cookie(&b, sealed));
 }
 
 static void get_cookie(struct wusp_ctx *w, struct http_request *req, struct http_response *res,
@@ -242,12 +246,7 @@ static void get_cookie(struct wusp_ctx *w, struct http_request *req, struct http
 		return;
 	}
 	ow_buf_init(&b, MAX_ANSWER);
-	if (wusp_get_cookie(&b, expires, sealed) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "cannot write the answer");
-		return;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_get_cookie(&b, expires, sealed));
 }
 
 static void register_computer(struct wusp_ctx *w, struct http_request *req, struct http_response *res,
@@ -268,12 +267,7 @@ static void register_computer(struct wusp_ctx *w, struct http_request *req, stru
 		return;
 	}
 	ow_buf_init(&b, MAX_ANSWER);
-	if (wusp_register_computer(&b) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "cannot write the answer");
-		return;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_register_computer(&b));
 }
 
 struct known_ctx {
@@ -315,12 +309,7 @@ static void start_category_scan(struct wusp_ctx *w, struct http_request *req,
 			ids[n++] = r->requested[i].category_id;
 	}
 	ow_buf_init(&b, MAX_ANSWER);
-	if (wusp_start_category_scan(&b, ids, n) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "cannot write the answer");
-		return;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_start_category_scan(&b, ids, n));
 }
 
 /* ---- the scan ---- */
@@ -482,12 +471,7 @@ static void sync_updates(struct wusp_ctx *w, struct http_request *req, struct ht
 		.driver_sync_not_needed = 1,
 	};
 	ow_buf_init(&b, OW_MAX_WUSP_ANSWER);
-	if (wusp_sync_updates(&b, &out) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "the answer does not fit the answer limit");
-		goto done;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_sync_updates(&b, &out));
 done:
 	free(news);
 	free(changed);
@@ -613,14 +597,14 @@ static void get_extended_update_info(struct wusp_ctx *w, struct http_request *re
 	size_t n = r->revision_ids.n, nu = 0, noos = 0;
 	struct wusp_update_data *u = NULL;
 	size_t *off = NULL;
-	int32_t *oos = NULL;
+	int32_t *oos = NULL, *ids = NULL;
 	struct files_ctx f = { w, NULL, NULL, 0, OW_WUSP_MAX_FILE_LOCATIONS };
 	struct wusp_snapshot *snap = NULL;
 	struct ow_err err = { 0 };
 	struct store *st = NULL;
 	struct ow_buf frags, b;
 	struct cookie c;
-	size_t maxu;
+	size_t maxu, nd = 0;
 
 	if (client_cookie(w, req, res, &r->cookie, &c) < 0)
 		return;
@@ -634,9 +618,10 @@ static void get_extended_update_info(struct wusp_ctx *w, struct http_request *re
 	u = calloc(maxu ? maxu : 1, sizeof(*u));
 	off = calloc(maxu ? maxu : 1, sizeof(*off));
 	oos = calloc(n ? n : 1, sizeof(*oos));
+	ids = calloc(n ? n : 1, sizeof(*ids));
 	f.fl = calloc(f.cap, sizeof(*f.fl));
 	f.url = calloc(f.cap, sizeof(*f.url));
-	if (u == NULL || off == NULL || oos == NULL || f.fl == NULL || f.url == NULL) {
+	if (u == NULL || off == NULL || oos == NULL || ids == NULL || f.fl == NULL || f.url == NULL) {
 		fault(w, req, res, WUSP_E_INTERNAL, "out of memory");
 		goto done;
 	}
@@ -645,40 +630,40 @@ static void get_extended_update_info(struct wusp_ctx *w, struct http_request *re
 		fault(w, req, res, WUSP_E_INTERNAL, err.msg);
 		goto done;
 	}
-	/* Fragments by type, then by revision in request order, as WSUS
-	 * answers; revisions not deployed go out of scope. */
+	/* Revisions not deployed go out of scope; the others are answered. */
 	for (size_t i = 0; i < n; i++) {
 		long k = catalog_index_find(snap->ix, r->revision_ids.v[i]);
 
 		if (k < 0 || !catalog_deployed(snap->ix, (size_t)k))
 			oos[noos++] = r->revision_ids.v[i];
+		else
+			ids[nd++] = r->revision_ids.v[i];
 	}
+	/* Fragments by type, then by revision in request order, as WSUS
+	 * answers. */
 	for (size_t t = 0; t < sizeof(kinds) / sizeof(kinds[0]); t++) {
 		if (!(r->info_mask & kinds[t].bit))
 			continue;
-		for (size_t i = 0; i < n; i++) {
-			long k = catalog_index_find(snap->ix, r->revision_ids.v[i]);
+		for (size_t i = 0; i < nd; i++) {
 			char have[512], langs[OW_WUSP_MAX_LANGS][36];
 			size_t nl = 1;
 			int rc = 0;
 
-			if (k < 0 || !catalog_deployed(snap->ix, (size_t)k))
-				continue;
 			if (kinds[t].type == WUSP_FRAG_LOCALIZED) {
-				rc = wusp_fragment_langs(st, r->revision_ids.v[i], have, sizeof(have), &err);
+				rc = wusp_fragment_langs(st, ids[i], have, sizeof(have), &err);
 				nl = rc == 0 ? pick_langs(have, &r->locales, langs, OW_WUSP_MAX_LANGS) : 0;
 			}
 			for (size_t j = 0; rc == 0 && j < nl && nu < maxu; j++) {
 				size_t before = frags.len;
 
-				rc = wusp_fragment(st, r->revision_ids.v[i], kinds[t].type,
+				rc = wusp_fragment(st, ids[i], kinds[t].type,
 						   kinds[t].type == WUSP_FRAG_LOCALIZED ? langs[j] : NULL,
 						   &frags, &err);
 				if (rc == OW_ENOENT) {
 					rc = 0;
 					continue;
 				}
-				u[nu].revision_id = r->revision_ids.v[i];
+				u[nu].revision_id = ids[i];
 				off[nu] = before;
 				u[nu].xml_len = frags.len - before;
 				nu++;
@@ -692,28 +677,20 @@ static void get_extended_update_info(struct wusp_ctx *w, struct http_request *re
 	for (size_t i = 0; i < nu; i++)
 		u[i].xml = frags.data + off[i];
 	/* Where the files of the deployed revisions can be fetched. */
-	for (size_t i = 0; i < n; i++) {
-		long k = catalog_index_find(snap->ix, r->revision_ids.v[i]);
-
-		if (k < 0 || !catalog_deployed(snap->ix, (size_t)k))
-			continue;
-		if (catalog_revision_files(st, r->revision_ids.v[i], file_cb, &f, &err) < 0) {
+	for (size_t i = 0; i < nd; i++) {
+		if (catalog_revision_files(st, ids[i], file_cb, &f, &err) < 0) {
 			fault(w, req, res, WUSP_E_INTERNAL, err.msg);
 			goto done;
 		}
 	}
 	ow_buf_init(&b, OW_MAX_WUSP_ANSWER);
-	if (wusp_get_extended_update_info(&b, u, nu, f.fl, f.n, oos, noos) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "the answer does not fit the answer limit");
-		goto done;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_get_extended_update_info(&b, u, nu, f.fl, f.n, oos, noos));
 done:
 	ow_buf_release(&frags);
 	free(u);
 	free(off);
 	free(oos);
+	free(ids);
 	free(f.fl);
 	free(f.url);
 	wusp_cache_put(&w->cache, snap);
@@ -769,12 +746,7 @@ static void get_file_locations(struct wusp_ctx *w, struct http_request *req,
 		goto done;
 	}
 	ow_buf_init(&b, OW_MAX_WUSP_ANSWER);
-	if (wusp_get_file_locations(&b, f.fl, f.n, c.expires, sealed) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "the answer does not fit the answer limit");
-		goto done;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_get_file_locations(&b, f.fl, f.n, c.expires, sealed));
 done:
 	free(f.fl);
 	free(f.url);
@@ -829,12 +801,7 @@ static void refresh_cache(struct wusp_ctx *w, struct http_request *req, struct h
 		n++;
 	}
 	ow_buf_init(&b, OW_MAX_WUSP_ANSWER);
-	if (wusp_refresh_cache(&b, out, n) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "the answer does not fit the answer limit");
-		goto done;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_refresh_cache(&b, out, n));
 done:
 	free(out);
 	wusp_cache_put(&w->cache, snap);
@@ -956,12 +923,7 @@ static void report_event_batch(struct wusp_ctx *w, struct http_request *req,
 		return;
 	}
 	ow_buf_init(&b, MAX_ANSWER);
-	if (wusp_report_event_batch(&b) < 0) {
-		ow_buf_release(&b);
-		fault(w, req, res, WUSP_E_INTERNAL, "cannot write the answer");
-		return;
-	}
-	answer(res, 200, &b);
+	reply(w, req, res, &b, wusp_report_event_batch(&b));
 }
 
 void wusp_reporting_handle(struct http_request *req, struct http_response *res, void *arg)
