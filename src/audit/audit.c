@@ -779,10 +779,15 @@ static void check_publishers(const struct audit_env *env, struct audit_item *it)
 
 /* ---- permissions --------------------------------------------------------- */
 
-/* The user that runs (or, started by this user, would run) the daemon. */
+/* The user that runs (or, started by this user, would run) the daemon:
+ * started as root, serve becomes the configured service user. */
 static uid_t service_uid(const struct audit_env *env)
 {
-	return env->server.running ? env->server.uid : env->uid;
+	if (env->server.running)
+		return env->server.uid;
+	if (env->uid == 0 && env->service_known)
+		return env->service_uid;
+	return env->uid;
 }
 
 /* Checks path: it exists (unless missing_ok), is owned by uid and has none
@@ -1019,9 +1024,16 @@ static void check_daemon_user(const struct audit_env *env, struct audit_item *it
 {
 	if (env->server.running && env->server.uid == 0) {
 		say(it, AUDIT_WARN, "the running server (pid %ld) runs as root", env->server.pid);
+	} else if (!env->server.running && env->uid == 0 && !env->service_known) {
+		say(it, AUDIT_WARN, "the service user '%s' does not exist: serve started as root "
+			"refuses to start until it does", env->cfg->user);
+		fix(it, "useradd --system --no-create-home --shell /usr/sbin/nologin %s; "
+			"chown -R %s: %s", env->cfg->user, env->cfg->user, env->cfg->data_dir);
+		return;
 	} else if (!env->server.running && env->uid == 0) {
-		say(it, AUDIT_WARN, "audit runs as root, and a server started the same way would run "
-			"as root (the server does not drop privileges in this version)");
+		say(it, AUDIT_PASS, "serve started as root binds its ports, then runs as '%s' "
+			"(uid %u) for good", env->cfg->user, (unsigned)env->service_uid);
+		return;
 	} else {
 		say(it, AUDIT_PASS, "the %s runs as uid %u, not root",
 		    env->server.running ? "running server" : "user running audit (and serve)",

@@ -102,7 +102,10 @@ struct audit_env {
 	const struct ow_config *cfg;
 	struct store *st;              /* NULL: store_error says why */
 	char store_error[OW_ERR_MSG_MAX];
-	uid_t uid;                     /* the user running audit */
+	uid_t uid;                     /* the user running audit (real uid) */
+	/* [server] user: the account serve started as root runs as. */
+	int service_known;             /* 0: no such user */
+	uid_t service_uid;
 	int64_t now;                   /* Unix seconds */
 	struct audit_tls tls;
 	struct audit_route routes[AUDIT_MAX_ROUTES];

@@ -38,6 +38,16 @@ int cli_fail(const char *verb, const struct ow_err *err);
 /* Prints "openwsus VERB: " + message + usage hint; returns CLI_USAGE. */
 int cli_usage(const char *verb, const char *usage, const char *fmt, ...) OW_PRINTF(3, 4);
 
+/* Maintenance verbs run by root on a data directory that belongs to the
+ * service user act as that owner, so that every file they create is the
+ * daemon's (base/priv.h). Returns CLI_OK or the exit status to return. */
+int cli_act_as_owner(const char *verb, const char *data_dir);
+
+/* Around opening a file an administrator named on the command line: the
+ * invoker's own rights for the open, the owner's again after. */
+int cli_input_begin(void);
+int cli_input_end(void);
+
 /* Signals a running `serve` for the data directory to reload (SIGHUP).
  * Returns the pid signalled, 0 when none runs, or a negative OW_E*. */
 int cli_signal_server(const char *data_dir, struct ow_err *err);

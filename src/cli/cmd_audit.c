@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "base/priv.h"
 #include "base/time.h"
 #include "base/util.h"
 #include "catalog/catalog.h"
@@ -190,6 +191,8 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (dir == NULL || optind != argc)
 		return cli_usage("audit", USAGE, "--data DIR is required");
+	if ((c = cli_act_as_owner("audit", dir)) != CLI_OK)
+		return c;
 	memset(items, 0, sizeof(items));
 	if (config_load(dir, &cfg, &err) < 0) {
 		/* Nothing else can be judged without the configuration. */
@@ -204,7 +207,14 @@ int cmd_audit(int argc, char **argv)
 	}
 
 	env.cfg = &cfg;
-	env.uid = geteuid();
+	env.uid = getuid();
+	{
+		struct ow_err lookup = { 0 };
+		gid_t gid;
+
+		env.service_known = ow_priv_lookup(cfg.user, cfg.group, &env.service_uid, &gid,
+						   &lookup) == 0;
+	}
 	env.now = ow_time_now();
 	env.origin_is_remote = catalog_origin_is_remote;
 	if (store_open(cfg.store_url, dir, &env.st, &err) < 0) {

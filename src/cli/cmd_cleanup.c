@@ -165,6 +165,8 @@ int cmd_decline_superseded(int argc, char **argv)
 	}
 	if (dir == NULL || optind != argc)
 		return cli_usage("decline-superseded", DECLINE_USAGE, "--data DIR is required");
+	if ((c = cli_act_as_owner("decline-superseded", dir)) != CLI_OK)
+		return c;
 	if (config_load(dir, &cfg, &err) < 0 || store_open(cfg.store_url, dir, &st, &err) < 0)
 		return cli_fail("decline-superseded", &err);
 	out.st = st;
@@ -373,6 +375,8 @@ int cmd_cleanup(int argc, char **argv)
 	}
 	if (dir == NULL || optind != argc)
 		return cli_usage("cleanup", CLEANUP_USAGE, "--data DIR is required");
+	if ((c = cli_act_as_owner("cleanup", dir)) != CLI_OK)
+		return c;
 	if (!o.revisions && !o.computers && !o.content)
 		o.revisions = o.computers = o.content = 1;
 	if (catch_stop_signals() < 0) {

@@ -36,7 +36,10 @@ static int copy_file(const char *from, const char *to, mode_t mode, int secret,
 	size_t len = 0;
 	int rc;
 
-	if ((rc = ow_read_file(from, MAX_PEM, &data, &len, err)) < 0)
+	cli_input_begin();
+	rc = ow_read_file(from, MAX_PEM, &data, &len, err);
+	cli_input_end();
+	if (rc < 0)
 		return rc;
 	rc = ow_write_file_atomic(to, data, len, mode, err);
 	if (secret)
@@ -97,6 +100,8 @@ int cmd_configuressl(int argc, char **argv)
 	name = argv[optind];
 	if (ow_fqdn_check(name, &err) < 0)
 		return cli_fail("configuressl", &err);
+	if ((rc = cli_act_as_owner("configuressl", dir)) != CLI_OK)
+		return rc;
 	if (config_load(dir, &cfg, &err) < 0)
 		return cli_fail("configuressl", &err);
 
@@ -111,7 +116,10 @@ int cmd_configuressl(int argc, char **argv)
 		if (stat(key, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)))
 			fprintf(stderr, "openwsus configuressl: warning: %s is readable by others; "
 					"the copy in %s/tls is 0600\n", key, dir);
-		if ((rc = x509_check_pair(cert, key, name, &err)) < 0)
+		cli_input_begin();
+		rc = x509_check_pair(cert, key, name, &err);
+		cli_input_end();
+		if (rc < 0)
 			return cli_fail("configuressl", &err);
 		if ((rc = copy_file(cert, ncert, 0644, 0, &err)) < 0 ||
 		    (rc = copy_file(key, nkey, 0600, 1, &err)) < 0)

@@ -20,6 +20,7 @@
 #include "base/buf.h"
 #include "base/fqdn.h"
 #include "base/log.h"
+#include "base/priv.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "config/config.h"
@@ -68,6 +69,28 @@ static int make_dir(const char *path, mode_t mode, struct ow_err *err)
 	return 0;
 }
 
+/* Run as root, init gives the directory to the service user and creates
+ * everything in it as that user; without that user it says how to fix it. */
+static int give_to_service_user(const char *dir, struct ow_err *err)
+{
+	struct ow_err lookup = { 0 };
+	uid_t uid;
+	gid_t gid;
+	int acting;
+
+	if (geteuid() != 0)
+		return 0;
+	if (ow_priv_lookup(OW_DEFAULT_SERVICE_USER, NULL, &uid, &gid, &lookup) < 0) {
+		fprintf(stderr, "openwsus init: warning: %s; %s stays root's until then "
+				"(chown -R %s: %s)\n", lookup.msg, dir, OW_DEFAULT_SERVICE_USER,
+			dir);
+		return 0;
+	}
+	if (chown(dir, uid, gid) < 0)
+		return ow_err_set(err, OW_EIO, "chown %s: %s", dir, strerror(errno));
+	return ow_priv_act_as_owner(dir, &acting, err);
+}
+
 static int init_dir(const char *dir, const char *fqdn, int *created, struct ow_err *err)
 {
 	struct ow_config cfg;
@@ -79,6 +102,8 @@ static int init_dir(const char *dir, const char *fqdn, int *created, struct ow_e
 	if ((rc = make_dir(dir, 0700, err)) < 0)
 		return rc;
 	*created = 1;
+	if ((rc = give_to_service_user(dir, err)) < 0)
+		return rc;
 	if ((rc = config_default_text(fqdn, text, sizeof(text))) < 0)
 		return ow_err_set(err, rc, "configuration text too long");
 	if ((rc = config_path(dir, OW_CONFIG_FILE, path, sizeof(path))) < 0)
@@ -163,7 +188,7 @@ int cmd_init(int argc, char **argv)
 	}
 	rc = init_dir(dir, fqdn, &created, &err);
 	if (rc < 0) {
-		if (created)
+		if (created && ow_priv_act_as_invoker() == 0)
 			nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		return cli_fail("init", &err);
 	}

@@ -3,7 +3,7 @@
  * `openwsus serve --data DIR [--https-port P] [--listen ADDR]`: checks the
  * configuration as the hardening guide asks before listening (a FQDN, a
  * certificate that covers it and is valid now, a key that matches), then
- * runs the HTTP server. SIGHUP re-reads the configuration and swaps the
+ * runs the HTTP server, giving up root once its ports are bound. SIGHUP re-reads the configuration and swaps the
  * TLS certificate without dropping connections (`configuressl` sends it).
  */
 #include <errno.h>
@@ -18,6 +18,7 @@
 
 #include "base/fqdn.h"
 #include "base/log.h"
+#include "base/priv.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "cli/serve.h"
@@ -25,7 +26,7 @@
 #include "store/store.h"
 
 #define USAGE "openwsus serve --data DIR [--https-port P] [--listen ADDR[,ADDR...]] " \
-	      "[--log-format text|json]"
+	      "[--log-format text|json] [--user NAME]"
 #define EXPIRY_WARN_DAYS 30
 
 /* The checks both start-up and reload make on the TLS settings. */
@@ -74,6 +75,53 @@ static void reload(void *arg)
 	ow_info("reloaded TLS settings for %s", cfg.fqdn);
 }
 
+/*
+ * Started as root, serve runs as the service user once its ports are bound.
+ * The data directory must already be that user's (init makes it so): what
+ * the server writes must stay readable to it after the drop.
+ */
+static int check_service_user(const struct ow_config *cfg, struct ow_err *err)
+{
+	struct stat st;
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((rc = ow_priv_lookup(cfg->user, cfg->group, &uid, &gid, err)) < 0)
+		return rc;
+	if (uid == 0)
+		return ow_err_set(err, OW_EPERM, "[server] user = %s is root: name an "
+				  "unprivileged user (the guide's least privilege)", cfg->user);
+	if (stat(cfg->data_dir, &st) < 0)
+		return ow_err_set(err, OW_EIO, "%s: %s", cfg->data_dir, strerror(errno));
+	if (st.st_uid != uid)
+		return ow_err_set(err, OW_EPERM, "%s belongs to uid %ld, not to the service user "
+				  "%s: chown -R %s: %s", cfg->data_dir, (long)st.st_uid,
+				  cfg->user, cfg->user, cfg->data_dir);
+	return 0;
+}
+
+static int drop_root(void *arg, struct ow_err *err)
+{
+	struct serve_ctx *ctx = arg;
+	int rc;
+
+	if (geteuid() != 0 && getuid() != 0) {
+		ow_info("running as uid %ld: no privileges to drop", (long)getuid());
+		return 0;
+	}
+	if (ow_priv_act_as_invoker() < 0)
+		return ow_err_set(err, OW_EPERM, "cannot regain root to drop it: %s",
+				  strerror(errno));
+	if ((rc = ow_priv_drop(ctx->cfg.user, ctx->cfg.group, err)) < 0)
+		return rc;
+	ow_info("running as %s (uid %ld gid %ld); root given up", ctx->cfg.user,
+		(long)getuid(), (long)getgid());
+	return 0;
+}
+
 static int write_pidfile(const char *dir, char *path, size_t len, struct ow_err *err)
 {
 	char text[32];
@@ -91,6 +139,7 @@ int cmd_serve(int argc, char **argv)
 		{ "https-port", required_argument, NULL, 'p' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -99,9 +148,9 @@ int cmd_serve(int argc, char **argv)
 	struct http_server_config hc = { 0 };
 	struct ow_err err = { 0 };
 	struct store *st = NULL;
-	const char *dir = NULL, *listen = NULL;
+	const char *dir = NULL, *listen = NULL, *user = NULL;
 	char pidfile[OW_MAX_PATH] = "";
-	int wusp_ready = 0;
+	int wusp_ready = 0, acting = 0;
 	long long port = 0;
 	int log_format = -1;
 	int c, rc;
@@ -115,6 +164,7 @@ int cmd_serve(int argc, char **argv)
 				return cli_usage("serve", USAGE, "--https-port must be 2..65535");
 			break;
 		case 'l': listen = optarg; break;
+		case 'u': user = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
 				log_format = 1;
@@ -138,12 +188,22 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (listen && ow_strlcpy(ctx.cfg.listen, listen, sizeof(ctx.cfg.listen)) < 0)
 		return cli_usage("serve", USAGE, "--listen too long");
+	if (user && ow_strlcpy(ctx.cfg.user, user, sizeof(ctx.cfg.user)) < 0)
+		return cli_usage("serve", USAGE, "--user too long");
 	if (ctx.cfg.http_port < 1) {
 		ow_err_set(&err, OW_EINVAL, "https port %d leaves no HTTP port below it",
 			   ctx.cfg.https_port);
 		return cli_fail("serve", &err);
 	}
-	if ((rc = check_tls(&ctx.cfg, &err)) < 0)
+	if ((rc = check_service_user(&ctx.cfg, &err)) < 0 ||
+	    (rc = check_tls(&ctx.cfg, &err)) < 0)
+		goto fail;
+	/* The TLS key is read with the invoker's rights, now; what serve
+	 * creates in the data directory is the service user's. */
+	if ((rc = http_tls_new(ctx.cfg.tls_cert, ctx.cfg.tls_key, ctx.cfg.tls_client_ca, &ctx.tls,
+			       &err)) < 0)
+		goto fail;
+	if ((rc = ow_priv_act_as_owner(dir, &acting, &err)) < 0)
 		goto fail;
 	if ((rc = store_open(ctx.cfg.store_url, dir, &st, &err)) < 0)
 		goto fail;
@@ -154,9 +214,6 @@ int cmd_serve(int argc, char **argv)
 				strerror(errno));
 		goto fail;
 	}
-	if ((rc = http_tls_new(ctx.cfg.tls_cert, ctx.cfg.tls_key, ctx.cfg.tls_client_ca, &ctx.tls,
-			       &err)) < 0)
-		goto fail;
 	if ((rc = write_pidfile(dir, pidfile, sizeof(pidfile), &err)) < 0)
 		goto fail;
 	if ((rc = wusp_ctx_init(&ctx.wusp, ctx.cfg.store_url, dir, ctx.cfg.cookie_key, ctx.cfg.fqdn,
@@ -185,8 +242,15 @@ int cmd_serve(int argc, char **argv)
 	hc.tls = ctx.tls;
 	hc.reload = reload;
 	hc.reload_arg = &ctx;
+	hc.after_bind = drop_root;
+	hc.after_bind_arg = &ctx;
 	hc.plain_only_hint = "update files travel on the HTTP port and are verified by the "
 			     "digests in the HTTPS metadata (set content_over_https = true to allow)";
+	/* Ports below 1024 need root's rights for the bind; drop_root follows. */
+	if (acting && ow_priv_act_as_invoker() < 0) {
+		rc = ow_err_set(&err, OW_EPERM, "cannot regain root to bind: %s", strerror(errno));
+		goto fail;
+	}
 	rc = http_server_run(&hc, &err);
 fail:
 	if (pidfile[0])

@@ -46,6 +46,8 @@ int cmd_update(int argc, char **argv)
 	}
 	if (dir == NULL || optind >= argc)
 		return cli_usage("update import", USAGE, "--data DIR and FILE.xml are required");
+	if ((c = cli_act_as_owner("update import", dir)) != CLI_OK)
+		return c;
 	if (config_load(dir, &cfg, &err) < 0 || store_open(cfg.store_url, dir, &st, &err) < 0)
 		return cli_fail("update import", &err);
 	for (int i = optind; i < argc; i++) {
@@ -53,9 +55,13 @@ int cmd_update(int argc, char **argv)
 		char *xml = NULL;
 		size_t len = 0;
 
+		int rd;
+
 		memset(&err, 0, sizeof(err));
-		if (ow_read_file(argv[i], OW_MAX_XML_BYTES, &xml, &len, &err) < 0 ||
-		    catalog_import_xml(st, xml, len, "local:update-import", &r, &err) < 0) {
+		cli_input_begin();
+		rd = ow_read_file(argv[i], OW_MAX_XML_BYTES, &xml, &len, &err);
+		cli_input_end();
+		if (rd < 0 || catalog_import_xml(st, xml, len, "local:update-import", &r, &err) < 0) {
 			fprintf(stderr, "openwsus update import: %s: %s\n", argv[i], err.msg);
 			failed++;
 		} else {

@@ -104,6 +104,8 @@ static int user_add(int argc, char **argv)
 					    "at most one '\\' or '@')", argv[optind]);
 		return cli_fail("user add", &err);
 	}
+	if ((rc = cli_act_as_owner("user add", dir)) != CLI_OK)
+		return rc;
 	if (config_load(dir, &cfg, &err) < 0)
 		return cli_fail("user add", &err);
 	if (krb == NULL && subj == NULL) {

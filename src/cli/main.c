@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/priv.h"
 #include "base/util.h"
 #include "cli/cli.h"
 
@@ -79,6 +80,29 @@ int cli_usage(const char *verb, const char *text, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: %s\n", text);
 	return CLI_USAGE;
+}
+
+int cli_act_as_owner(const char *verb, const char *data_dir)
+{
+	struct ow_err err = { 0 };
+	int acting;
+
+	if (ow_priv_act_as_owner(data_dir, &acting, &err) < 0)
+		return cli_fail(verb, &err);
+	return CLI_OK;
+}
+
+int cli_input_begin(void)
+{
+	return ow_priv_act_as_invoker();
+}
+
+int cli_input_end(void)
+{
+	/* Failing to give root back is not a state to carry on in. */
+	if (ow_priv_act_as_again() < 0)
+		abort();
+	return 0;
 }
 
 int cli_signal_server(const char *data_dir, struct ow_err *err)

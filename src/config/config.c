@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/priv.h"
 #include "base/util.h"
 
 struct load_ctx {
@@ -130,6 +131,10 @@ static int on_entry(void *user, const char *section, const char *key, const char
 			cfg->max_connections = (long)v;
 			return 1;
 		}
+		if (is(key, "user"))
+			return copy(lc, section, key, cfg->user, sizeof(cfg->user), value);
+		if (is(key, "group"))
+			return copy(lc, section, key, cfg->group, sizeof(cfg->group), value);
 		if (is(key, "cookie_key"))
 			return copy(lc, section, key, lc->rel_cookie, sizeof(lc->rel_cookie), value);
 		return bad(lc, section, key, "unknown key");
@@ -254,6 +259,7 @@ static int parse(const char *data_dir, const char *text, size_t len, struct ow_c
 
 	cfg->https_port = OW_DEFAULT_HTTPS_PORT;
 	strcpy(cfg->listen, OW_DEFAULT_LISTEN);
+	strcpy(cfg->user, OW_DEFAULT_SERVICE_USER);
 	strcpy(cfg->store_url, "sqlite:store.db");
 	strcpy(lc.rel_cert, "tls/server.pem");
 	strcpy(lc.rel_key, "tls/server.key");
@@ -303,6 +309,9 @@ int config_default_text(const char *fqdn, char *buf, size_t len)
 		      "; computer groups: 'server' (administrators assign computers) or 'client'\n"
 		      "; (the group names a client sends, WSUS's client-side targeting)\n"
 		      "targeting = server\n"
+		      "; 'serve' started as root binds its ports, then runs as this user for\n"
+		      "; good (group: the user's primary group unless 'group' is set)\n"
+		      "user = %s\n"
 		      "workers = 0\n"
 		      "max_connections = %d\n"
 		      "cookie_key = keys/cookie.key\n"
@@ -318,7 +327,8 @@ int config_default_text(const char *fqdn, char *buf, size_t len)
 		      "\n[publishing]\n"
 		      "; certificates (PEM) of the publishers whose signed updates are accepted\n"
 		      "trusted_publishers = trusted-publishers\n",
-		      fqdn, OW_DEFAULT_HTTPS_PORT, OW_DEFAULT_LISTEN, OW_MAX_CONNECTIONS);
+		      fqdn, OW_DEFAULT_HTTPS_PORT, OW_DEFAULT_LISTEN, OW_DEFAULT_SERVICE_USER,
+		      OW_MAX_CONNECTIONS);
 }
 
 /* Is line "[name]" (spaces allowed)? Copies the name into sec. */

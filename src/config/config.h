@@ -10,6 +10,8 @@
  *   https_port = 8531          ; content/HTTP port is 8530 (80 when 443)
  *   listen = 127.0.0.1
  *   content_over_https = false
+ *   user = openwsus            ; serve started as root drops to this user
+ *   group =                    ; default: the user's primary group
  *   [tls]
  *   cert = tls/server.pem      ; leaf + chain
  *   key = tls/server.key
@@ -35,6 +37,8 @@ struct ow_config {
 	char listen[256];
 	int content_over_https;
 	int client_targeting;               /* groups come from the client (SimpleTargeting) */
+	char user[64];                      /* service user (OW_DEFAULT_SERVICE_USER) */
+	char group[64];                     /* "" : the user's primary group */
 	int log_json;                       /* log_format = json */
 	int workers;                        /* 0: one per CPU */
 	long max_connections;               /* 0: OW_MAX_CONNECTIONS */

@@ -119,28 +119,33 @@ int content_import(const char *content_dir, const char *src_path,
 int content_import_ext(const char *content_dir, const char *src_path, const char *ext_or_null,
 		       struct content_info *out, struct ow_err *err)
 {
+	int src_fd, rc;
+
+	/* O_NONBLOCK: a FIFO must not block open(); fstat refuses it next. */
+	src_fd = open(src_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (src_fd < 0)
+		return ow_err_set(err, errno == ENOENT ? OW_ENOENT : OW_EIO, "%s: %s", src_path,
+				  strerror(errno));
+	rc = content_import_fd(content_dir, src_fd, src_path, ext_or_null, out, err);
+	close(src_fd);
+	return rc;
+}
+
+int content_import_fd(const char *content_dir, int src_fd, const char *src_path,
+		      const char *ext_or_null, struct content_info *out, struct ow_err *err)
+{
 	char tmp[OW_MAX_PATH] = "", path[OW_MAX_PATH], rel[CONTENT_RELPATH_MAX + 1];
 	char ext[OW_MAX_CONTENT_EXT + 1];
 	unsigned char sha1[DIGEST_SHA1_LEN], sha256[DIGEST_SHA256_LEN];
 	struct digest_pair d = { NULL, NULL };
 	struct content_info info;
 	struct stat st;
-	int src_fd = -1, tmp_fd = -1, made, rc;
+	int tmp_fd = -1, made, rc;
 
 	memset(&info, 0, sizeof(info));
 	ext_of(ext_or_null ? ext_or_null : src_path, ext);
-
-	/* O_NONBLOCK: a FIFO must not block open(); fstat refuses it next. */
-	src_fd = open(src_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (src_fd < 0) {
-		rc = ow_err_set(err, errno == ENOENT ? OW_ENOENT : OW_EIO,
-				"%s: %s", src_path, strerror(errno));
-		goto fail;
-	}
-	if (fstat(src_fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = ow_err_set(err, OW_EIO, "%s: not a regular file", src_path);
-		goto fail;
-	}
+	if (fstat(src_fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return ow_err_set(err, OW_EIO, "%s: not a regular file", src_path);
 
 	if (ow_fmt(tmp, sizeof(tmp), "%s/.tmp", content_dir) < 0) {
 		rc = ow_err_set(err, OW_ELIMIT, "%s: path too long", content_dir);
@@ -249,8 +254,6 @@ int content_import_ext(const char *content_dir, const char *src_path, const char
 			goto fail;
 		}
 	}
-	close(src_fd);
-	src_fd = -1;
 	*out = info;
 	rc = 0;
 fail:
@@ -259,8 +262,6 @@ fail:
 		close(tmp_fd);
 	if (tmp[0] != '\0')
 		unlink(tmp);
-	if (src_fd >= 0)
-		close(src_fd);
 	return rc;
 }
 

@@ -56,6 +56,13 @@ int content_import(const char *content_dir, const char *src_path,
 int content_import_ext(const char *content_dir, const char *src_path, const char *ext_or_null,
 		       struct content_info *out, struct ow_err *err) OW_WUR;
 
+/* The same from an open descriptor (read from its current offset, not
+ * closed); src_path names it in messages and gives the extension when
+ * ext_or_null is NULL. */
+int content_import_fd(const char *content_dir, int src_fd, const char *src_path,
+		      const char *ext_or_null, struct content_info *out,
+		      struct ow_err *err) OW_WUR;
+
 int content_verify(const char *content_dir, const struct content_name *name,
 		   const char *sha256_hex_or_null, struct ow_err *err) OW_WUR;
 

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/priv.h"
 #include "base/util.h"
 #include "http/date.h"
 
@@ -151,6 +152,12 @@ static void access_log(struct conn *c, const struct http_request *req, int statu
 
 /* ---- writing a response ---------------------------------------------- */
 
+#define SECURITY_HEADERS                                                          \
+	"X-Content-Type-Options: nosniff\r\n"                                      \
+	"X-Frame-Options: DENY\r\n"                                                \
+	"Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n" \
+	"Referrer-Policy: no-referrer\r\n"
+
 static void write_head(struct conn *c, const struct http_request *req)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
@@ -167,6 +174,10 @@ static void write_head(struct conn *c, const struct http_request *req)
 	http_date_format(time(NULL), date);
 	evbuffer_add_printf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: openwsus\r\n",
 			    res->status, http_status_text(res->status), date);
+	/* No answer of openwsus is a page to render, frame or sniff. No HSTS:
+	 * update content is served over plain HTTP on this very host, by the
+	 * guide's design, and HSTS would make browsers refuse that. */
+	evbuffer_add(out, SECURITY_HEADERS, sizeof(SECURITY_HEADERS) - 1);
 	if (body_allowed)
 		evbuffer_add_printf(out, "Content-Length: %llu\r\n",
 				    (unsigned long long)res->body_len);
@@ -721,11 +732,14 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	if (sig == SIGHUP) {
 		ow_info("SIGHUP: reloading configuration");
+		(void)ow_sd_notify("RELOADING=1");
 		if (srv->cfg->reload)
 			srv->cfg->reload(srv->cfg->reload_arg);
+		(void)ow_sd_notify("READY=1");
 		return;
 	}
 	ow_info("signal %d: finishing in-flight requests", (int)sig);
+	(void)ow_sd_notify("STOPPING=1");
 	for (int i = 0; i < srv->nworkers; i++)
 		event_base_once(srv->workers[i].base, -1, EV_TIMEOUT, worker_drain,
 				&srv->workers[i], NULL);
@@ -807,6 +821,9 @@ int http_server_run(const struct http_server_config *cfg, struct ow_err *err)
 		}
 	}
 
+	if (cfg->after_bind && (rc = cfg->after_bind(cfg->after_bind_arg, err)) < 0)
+		goto out;
+
 	/* Workers must not take the process signals: block them before the
 	 * threads start (they inherit the mask), unblock on this thread. */
 	sigemptyset(&block);
@@ -841,6 +858,8 @@ int http_server_run(const struct http_server_config *cfg, struct ow_err *err)
 
 	ow_info("ready https=%d http=%d listen=%s workers=%d", cfg->https_port, cfg->http_port,
 		cfg->listen, nworkers);
+	if (ow_sd_notify("READY=1") < 0)
+		ow_warn("cannot tell the service manager that the server is ready (NOTIFY_SOCKET)");
 	/* The main loop ends once a SIGTERM/SIGINT has been passed on. */
 	while (!srv.stopping && event_base_dispatch(main_base) == 0)
 		;

@@ -51,6 +51,10 @@ struct http_server_config {
 	/* Called on SIGHUP from the main thread; logs its own outcome. */
 	void (*reload)(void *arg);
 	void *reload_arg;
+	/* Called once every port is bound, before any connection is taken:
+	 * where the caller gives up root. A negative return stops the server. */
+	int (*after_bind)(void *arg, struct ow_err *err);
+	void *after_bind_arg;
 	/* Text added to the 403 for plain-only roots on HTTPS. */
 	const char *plain_only_hint;
 };
@@ -59,7 +63,8 @@ struct http_server_config {
 const struct http_route *http_route_find(const struct http_route *routes, size_t n,
 					 const char *path, const char **subpath);
 
-/* Binds, logs "ready https=P http=Q", serves until SIGTERM/SIGINT. */
+/* Binds, calls after_bind, logs "ready https=P http=Q" and tells a service
+ * manager (sd_notify READY=1), serves until SIGTERM/SIGINT. */
 int http_server_run(const struct http_server_config *cfg, struct ow_err *err) OW_WUR;
 
 #endif

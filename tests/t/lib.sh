@@ -7,6 +7,9 @@ set -u
 OPENWSUS=${OPENWSUS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/openwsus}
 FQDN=${FQDN:-wsus.example.test}
 T=$(mktemp -d /tmp/openwsus-t.XXXXXX)
+# The server, run as root, gives up root for the service user: it must be
+# able to reach data directories made in here.
+chmod 711 "$T"
 SERVER_PID=
 HTTPS_PORT=
 HTTP_PORT=

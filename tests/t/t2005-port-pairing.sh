@@ -28,6 +28,7 @@ unshare -n bash -c '
 	echo $? >"$3/exit"
 ' _ "$OPENWSUS" "$D" "$T" "$path" "$FQDN"
 expect_match "serve --https-port 443 listens on 443 and 80" "$(cat "$T/ns.log")" "ready https=443 http=80"
+expect_match "...having bound them as root, runs as the service user" "$(cat "$T/ns.log")" "running as openwsus .*root given up"
 expect "content is served on port 80" "$(cat "$T/content" 2>/dev/null)" "pairing"
 expect "https://NAME (port 443) reaches ClientWebService" "$(cat "$T/code" 2>/dev/null)" 500
 expect "exit 0 after SIGTERM" "$(cat "$T/exit" 2>/dev/null)" 0
