@@ -30,6 +30,7 @@ int cmd_report(int argc, char **argv);
 /* Maintenance verbs on a data directory (cmd_cleanup.c). */
 int cmd_decline_superseded(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
+int cmd_reset(int argc, char **argv);
 
 /* Prints "openwsus VERB: message" and returns the exit status for err's
  * code: the one place CLI exit codes are chosen. */

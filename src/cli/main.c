@@ -37,6 +37,7 @@ static const struct verb verbs[] = {
 	{ "report", cmd_report, "report status|updates|audit: read-only views (admin API)" },
 	{ "decline-superseded", cmd_decline_superseded, "decline updates that an approved newer update supersedes" },
 	{ "cleanup", cmd_cleanup, "remove unused revisions, stale computers, unneeded content (in batches)" },
+	{ "reset", cmd_reset, "check every content file against its digests (as wsusutil reset)" },
 	{ "publish", cmd_publish, "publish a signed installer as an update (admin API)" },
 	{ "audit", cmd_audit, "check the data directory against the WSUS hardening guide" },
 };

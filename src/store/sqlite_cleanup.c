@@ -10,6 +10,7 @@
  * revisions or unneeded content changes what clients are offered, so those
  * batches bump the catalog generation in their transaction.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "base/time.h"
@@ -433,6 +434,71 @@ int sq_content_unlink_done(struct store *st, const struct store_content_key *key
 fail:
 	sqlite3_finalize(s);
 	rollback(db);
+	return rc;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+int sq_content_each(struct store *st, store_content_cb cb, void *arg, struct ow_err *err)
+{
+	sqlite3 *db = sq_db(st);
+	sqlite3_stmt *s = NULL;
+	struct store_content_row row;
+	int rc, stop = 0;
+
+	if ((rc = prepare(db, "SELECT sha1, sha256, size, ext FROM content_file ORDER BY sha1",
+			  &s, err)) < 0)
+		return rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		snprintf(row.sha1, sizeof(row.sha1), "%s", col_text(s, 0));
+		snprintf(row.sha256, sizeof(row.sha256), "%s", col_text(s, 1));
+		row.size = sqlite3_column_int64(s, 2);
+		snprintf(row.ext, sizeof(row.ext), "%s", col_text(s, 3));
+		if ((stop = cb(&row, arg)) != 0)
+			break;
+	}
+	if (stop == 0 && rc != SQLITE_DONE) {
+		rc = sq_fail(db, err, "content list");
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return stop;
+}
+
+int sq_content_forget(struct store *st, const char *sha1, int *removed, struct ow_err *err)
+{
+	sqlite3 *db = sq_db(st);
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*removed = 0;
+	if ((rc = begin(db, err)) < 0)
+		return rc;
+	if ((rc = prepare(db, "DELETE FROM content_file WHERE sha1 = ?", &s, err)) < 0)
+		goto fail;
+	bind_text(s, 1, sha1);
+	if ((rc = step_done(db, s, "content forget", err)) < 0)
+		goto fail;
+	*removed = sqlite3_changes(db) > 0;
+	sqlite3_finalize(s);
+	s = NULL;
+	/* Clients must stop being sent to the file: a new catalog generation. */
+	if (*removed && (rc = sq_generation_bump(db, err)) < 0)
+		goto fail;
+	if ((rc = commit(db, err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(s);
+	rollback(db);
+	*removed = 0;
 	return rc;
 }
 

@@ -78,6 +78,8 @@ int sq_content_unlink_list(struct store *st, long limit, struct store_content_ke
 			   struct ow_err *err);
 int sq_content_unlink_done(struct store *st, const struct store_content_key *keys, size_t n,
 			   struct ow_err *err);
+int sq_content_each(struct store *st, store_content_cb cb, void *arg, struct ow_err *err);
+int sq_content_forget(struct store *st, const char *sha1, int *removed, struct ow_err *err);
 int sq_content_known(struct store *st, const char *sha1, int *known, struct ow_err *err);
 
 int sq_publication_add(struct store *st, const char *update_id, int revision, const char *signer,

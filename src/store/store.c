@@ -224,6 +224,16 @@ int store_content_unlink_done(struct store *st, const struct store_content_key *
 	return st->ops->content_unlink_done(st, keys, n, err);
 }
 
+int store_content_each(struct store *st, store_content_cb cb, void *arg, struct ow_err *err)
+{
+	return st->ops->content_each(st, cb, arg, err);
+}
+
+int store_content_forget(struct store *st, const char *sha1, int *removed, struct ow_err *err)
+{
+	return st->ops->content_forget(st, sha1, removed, err);
+}
+
 int store_content_known(struct store *st, const char *sha1, int *known, struct ow_err *err)
 {
 	return st->ops->content_known(st, sha1, known, err);

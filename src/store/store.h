@@ -149,8 +149,17 @@ struct store_content_key {
 	long long size;                  /* -1 when not known (unlink queue) */
 };
 
+/* A content_file row: a file the store says content/ holds. */
+struct store_content_row {
+	char sha1[41];                   /* upper-case hex */
+	char sha256[65];                 /* upper-case hex */
+	long long size;
+	char ext[16];
+};
+
 /* Iteration callbacks return 0 to go on, anything else to stop (that value
  * is returned by the listing function). */
+typedef int (*store_content_cb)(const struct store_content_row *row, void *arg);
 typedef int (*store_revision_cb)(const struct store_revision_row *row, void *arg);
 typedef int (*store_rel_cb)(const struct store_rel_row *row, void *arg);
 typedef int (*store_group_cb)(const struct store_group_row *row, void *arg);
@@ -238,6 +247,8 @@ struct store_ops {
 	int (*content_unlink_done)(struct store *st, const struct store_content_key *keys, size_t n,
 				   struct ow_err *err);
 	int (*content_known)(struct store *st, const char *sha1, int *known, struct ow_err *err);
+	int (*content_each)(struct store *st, store_content_cb cb, void *arg, struct ow_err *err);
+	int (*content_forget)(struct store *st, const char *sha1, int *removed, struct ow_err *err);
 	int (*publication_add)(struct store *st, const char *update_id, int revision, const char *signer,
 			       const void *sig, size_t sig_len, const char *by, struct ow_err *err);
 	int (*origin_list)(struct store *st, store_origin_cb cb, void *arg, struct ow_err *err);
@@ -407,6 +418,12 @@ int store_content_unlink_list(struct store *st, long limit, struct store_content
 			      size_t *n, struct ow_err *err) OW_WUR;
 int store_content_unlink_done(struct store *st, const struct store_content_key *keys, size_t n,
 			      struct ow_err *err) OW_WUR;
+/* Every content_file row, by SHA-1. */
+int store_content_each(struct store *st, store_content_cb cb, void *arg, struct ow_err *err) OW_WUR;
+/* Drops the row of a file that is gone or damaged (reset), in a new catalog
+ * generation; *removed = 0 when there was none. */
+int store_content_forget(struct store *st, const char *sha1, int *removed,
+			 struct ow_err *err) OW_WUR;
 /* *known = 1 when a content_file row records sha1 (any extension). */
 int store_content_known(struct store *st, const char *sha1, int *known, struct ow_err *err) OW_WUR;
 
