@@ -6,7 +6,8 @@
  * and key are copied into DIR/tls/ under new names (key 0600) and the
  * configuration then points at them in one atomic write, so a crash leaves
  * either the old pair or the new one in force. Without --cert a new
- * certificate is issued from the lab CA. A running server is told to
+ * certificate is issued from the lab CA, naming the lab CRL on the HTTP
+ * port in force, and that CRL is signed anew. A running server is told to
  * re-initialize (SIGHUP).
  */
 #include <errno.h>
@@ -22,6 +23,7 @@
 #include "base/fqdn.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/serve.h"
 #include "config/config.h"
 #include "crypto/x509.h"
 
@@ -73,6 +75,7 @@ int cmd_configuressl(int argc, char **argv)
 	struct ow_err err = { 0 };
 	const char *dir = NULL, *cert = NULL, *key = NULL, *name;
 	char stamp[32], ncert[OW_MAX_PATH], nkey[OW_MAX_PATH], serial[80], portbuf[16];
+	char crl_url[OW_MAX_FQDN + 64];
 	struct stat st;
 	long long port = 0;
 	int c, rc, pid;
@@ -130,8 +133,16 @@ int cmd_configuressl(int argc, char **argv)
 				   cfg.tls_ca_key);
 			return cli_fail("configuressl", &err);
 		}
-		if ((rc = x509_issue_server(cfg.tls_ca, cfg.tls_ca_key, name, LAB_CERT_DAYS, ncert,
-					    nkey, &err)) < 0)
+		/* The CRL URL uses the HTTP port the server will have: the one
+		 * --port makes, else the configured one. */
+		if ((rc = serve_lab_crl_url(name, port ? config_port_pair((int)port) : cfg.http_port,
+					    crl_url, sizeof(crl_url))) < 0) {
+			ow_err_set(&err, rc, "no CRL URL for %s", name);
+			goto fail;
+		}
+		if ((rc = x509_issue_server_crl(cfg.tls_ca, cfg.tls_ca_key, name, LAB_CERT_DAYS,
+						ncert, nkey, crl_url, &err)) < 0 ||
+		    (rc = serve_lab_crl_write(&cfg, &err)) < 0)
 			goto fail;
 	}
 	/* Verify what is now on disk, then switch the configuration to it. */

@@ -2,7 +2,8 @@
 /*
  * `openwsus init --data DIR [--fqdn NAME]`: a new data directory, secure by
  * default: mode 0700, configuration 0600, SQLite store (WAL, migrated), a
- * random cookie key (0600), a lab CA and a server certificate for NAME. A
+ * random cookie key (0600), a lab CA, its first revocation list and a
+ * server certificate for NAME that names where that list is served. A
  * failure part-way removes what this run created.
  */
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "base/priv.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/serve.h"
 #include "config/config.h"
 #include "crypto/x509.h"
 #include "store/store.h"
@@ -97,6 +99,7 @@ static int init_dir(const char *dir, const char *fqdn, int *created, struct ow_e
 	struct store *st = NULL;
 	unsigned char key[COOKIE_KEY_BYTES];
 	char text[4096], path[OW_MAX_PATH], cn[OW_MAX_FQDN + 32], id[37], now[40];
+	char crl_url[OW_MAX_FQDN + 64];
 	int rc;
 
 	if ((rc = make_dir(dir, 0700, err)) < 0)
@@ -131,8 +134,14 @@ static int init_dir(const char *dir, const char *fqdn, int *created, struct ow_e
 	snprintf(cn, sizeof(cn), "openwsus lab CA %.*s", 48, fqdn);
 	if ((rc = x509_make_ca(cfg.tls_ca, cfg.tls_ca_key, cn, err)) < 0)
 		return rc;
-	if ((rc = x509_issue_server(cfg.tls_ca, cfg.tls_ca_key, fqdn, LAB_CERT_DAYS, cfg.tls_cert,
-				    cfg.tls_key, err)) < 0)
+	/* The certificate names the CRL the server will serve on its HTTP
+	 * port; the first list is signed now so it is there from the start. */
+	if ((rc = serve_lab_crl_url(fqdn, config_port_pair(OW_DEFAULT_HTTPS_PORT), crl_url,
+				    sizeof(crl_url))) < 0)
+		return ow_err_set(err, rc, "no CRL URL for %s", fqdn);
+	if ((rc = x509_issue_server_crl(cfg.tls_ca, cfg.tls_ca_key, fqdn, LAB_CERT_DAYS,
+					cfg.tls_cert, cfg.tls_key, crl_url, err)) < 0 ||
+	    (rc = serve_lab_crl_write(&cfg, err)) < 0)
 		return rc;
 
 	if ((rc = store_open(cfg.store_url, dir, &st, err)) < 0)

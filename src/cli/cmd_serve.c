@@ -143,7 +143,7 @@ int cmd_serve(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct serve_ctx ctx = { .content_fd = -1 };
+	struct serve_ctx ctx = { .content_fd = -1, .crl_lock = PTHREAD_MUTEX_INITIALIZER };
 	struct http_route routes[HTTP_MAX_ROUTES];
 	struct http_server_config hc = { 0 };
 	struct ow_err err = { 0 };

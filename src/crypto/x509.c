@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Lab CA, server certificate issuance and certificate/key checks (see
- * x509.h). Files are read whole under a ceiling and parsed from memory, so a
- * key's bytes can be wiped after parsing instead of lingering in a stdio
- * buffer. Extensions are built from OpenSSL's config-string syntax
- * ("critical,CA:TRUE,pathlen:0"): short and reviewable against RFC 5280,
- * and every value put in one is either a constant or an FQDN that passed
- * ow_fqdn_check, so no ',' or ':' can smuggle in another field.
+ * Lab CA, server certificate issuance, the lab CA's revocation list and
+ * certificate/key checks (see x509.h). Files are read whole under a ceiling
+ * and parsed from memory, so a key's bytes can be wiped after parsing
+ * instead of lingering in a stdio buffer. Extensions are built from
+ * OpenSSL's config-string syntax ("critical,CA:TRUE,pathlen:0"): short and
+ * reviewable against RFC 5280, and every value put in one is a constant, an
+ * FQDN that passed ow_fqdn_check or a URL that passed crl_url_check, so no
+ * ',' can smuggle in another field.
  */
 #include "crypto/x509.h"
 
@@ -54,6 +55,19 @@
 /* The X.520 upper bound of a commonName. */
 #define CN_MAX 64
 
+/* A CRL distribution point URL: "http://", an FQDN (253), ":port" and a
+ * short path fit with room to spare; anything longer is not ours. */
+#define CRL_URL_MAX 512
+
+/* The longest a CRL may be trusted before its nextUpdate. A lab CRL is
+ * re-signed long before that (30 days, renewed with 7 left); a year
+ * bounds a typing error. */
+#define CRL_MAX_DAYS 365
+
+/* A DER CRL we read. An empty lab CRL is about 300 bytes; even a CA with
+ * tens of thousands of revoked certificates stays below this. */
+#define MAX_CRL_FILE_BYTES (1024 * 1024)
+
 /* Room for a list of names or a time quoted in a message. */
 #define NAMES_TEXT_MAX 160
 #define TIME_TEXT_MAX 40
@@ -61,6 +75,9 @@
 _Static_assert(MAX_PEM_FILE_BYTES >= 64 * 1024, "room for a chain of RSA certificates");
 _Static_assert(NAMES_TEXT_MAX < OW_ERR_MSG_MAX, "names list fits in a message");
 _Static_assert(TIME_TEXT_MAX > sizeof("(unreadable time)"), "time fallback fits");
+_Static_assert(CRL_URL_MAX > OW_MAX_FQDN + sizeof("http://:65535/pki/ca.crl"),
+	       "a lab CRL URL for any FQDN fits");
+_Static_assert(CRL_MAX_DAYS >= 30 && CRL_MAX_DAYS < CA_DAYS, "CRL lifetime bound");
 
 /* Sets err to the formatted message followed by the reason of the latest
  * OpenSSL error, then empties the thread's OpenSSL error queue. */
@@ -303,6 +320,20 @@ static int write_certs(const char *path, X509 *leaf, X509 *chain, struct ow_err 
 	return write_bio(bio, path, 0644, 0, "certificate", err);
 }
 
+/* Writes crl as DER with mode 0644. */
+static int write_crl(const char *path, X509_CRL *crl, struct ow_err *err)
+{
+	unsigned char *der = NULL;
+	int len, rc;
+
+	len = i2d_X509_CRL(crl, &der);
+	if (len <= 0 || der == NULL)
+		return ossl_fail(err, OW_ECRYPTO, "cannot encode the CRL for %s", path);
+	rc = write_file(path, (const char *)der, (size_t)len, 0644, err);
+	OPENSSL_free(der);
+	return rc;
+}
+
 /* Gives x a random positive serial of SERIAL_BYTES bytes. */
 static int set_serial(X509 *x, struct ow_err *err)
 {
@@ -520,33 +551,16 @@ fail:
 	return rc;
 }
 
-int x509_issue_server(const char *ca_cert_path, const char *ca_key_path, const char *fqdn,
-		      unsigned days, const char *cert_path, const char *key_path,
-		      struct ow_err *err)
+/* Loads the CA certificate and key an issuer signs with (caller frees
+ * both): a CA certificate, unexpired, and the key its public key is for. */
+static int load_ca(const char *ca_cert_path, const char *ca_key_path, X509 **ca_out,
+		   EVP_PKEY **key_out, struct ow_err *err)
 {
-	char host[OW_MAX_FQDN + 1], san[OW_MAX_FQDN + 8], when[TIME_TEXT_MAX];
-	X509V3_CTX ctx;
-	X509_NAME *name = NULL;
-	EVP_PKEY *ca_key = NULL, *key = NULL;
-	X509 *ca = NULL, *x = NULL;
-	int rc, ok;
+	char when[TIME_TEXT_MAX];
+	EVP_PKEY *ca_key = NULL;
+	X509 *ca = NULL;
+	int rc;
 
-	ERR_clear_error();
-	rc = ow_fqdn_check(fqdn, err);
-	if (rc < 0)
-		goto fail;
-	strip_dot(fqdn, host);
-	if (days < 1 || days > CA_DAYS) {
-		rc = ow_err_set(err, OW_EINVAL,
-				"a server certificate lasts 1 to %d days, not %u", CA_DAYS,
-				days);
-		goto fail;
-	}
-	if (strcmp(cert_path, key_path) == 0) {
-		rc = ow_err_set(err, OW_EINVAL, "certificate and key must be different files (%s)",
-				cert_path);
-		goto fail;
-	}
 	rc = load_leaf(ca_cert_path, &ca, err);
 	if (rc < 0)
 		goto fail;
@@ -569,6 +583,91 @@ int x509_issue_server(const char *ca_cert_path, const char *ca_key_path, const c
 				when);
 		goto fail;
 	}
+	*ca_out = ca;
+	*key_out = ca_key;
+	ca = NULL;
+	ca_key = NULL;
+	rc = 0;
+fail:
+	X509_free(ca);
+	EVP_PKEY_free(ca_key);
+	return rc;
+}
+
+/* A CRL URL we put in a certificate: "http://", URI characters (RFC 3986
+ * unreserved, reserved and '%') but ',', which would start another field
+ * of the config string, and at most CRL_URL_MAX characters. */
+static int crl_url_check(const char *url, struct ow_err *err)
+{
+	static const char allowed[] = "-._~:/?#[]@!$&'()*+;=%";
+	size_t n = strnlen(url, CRL_URL_MAX + 1), i;
+
+	if (n > CRL_URL_MAX)
+		return ow_err_set(err, OW_EINVAL, "a CRL URL has at most %d characters",
+				  CRL_URL_MAX);
+	if (strncmp(url, "http://", 7) != 0 || n == 7)
+		return ow_err_set(err, OW_EINVAL, "CRL URL '%.80s' is not an http:// URL", url);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr(allowed, c) != NULL))
+			return ow_err_set(err, OW_EINVAL,
+					  "CRL URL '%.80s' has a character a URL may not hold "
+					  "(or ',') at offset %zu", url, i);
+	}
+	return 0;
+}
+
+int x509_issue_server(const char *ca_cert_path, const char *ca_key_path, const char *fqdn,
+		      unsigned days, const char *cert_path, const char *key_path,
+		      struct ow_err *err)
+{
+	return x509_issue_server_crl(ca_cert_path, ca_key_path, fqdn, days, cert_path, key_path,
+				     NULL, err);
+}
+
+int x509_issue_server_crl(const char *ca_cert_path, const char *ca_key_path, const char *fqdn,
+			  unsigned days, const char *cert_path, const char *key_path,
+			  const char *crl_url_or_null, struct ow_err *err)
+{
+	char host[OW_MAX_FQDN + 1], san[OW_MAX_FQDN + 8], cdp[CRL_URL_MAX + 8];
+	X509V3_CTX ctx;
+	X509_NAME *name = NULL;
+	EVP_PKEY *ca_key = NULL, *key = NULL;
+	X509 *ca = NULL, *x = NULL;
+	int rc, ok;
+
+	ERR_clear_error();
+	rc = ow_fqdn_check(fqdn, err);
+	if (rc < 0)
+		goto fail;
+	strip_dot(fqdn, host);
+	if (days < 1 || days > CA_DAYS) {
+		rc = ow_err_set(err, OW_EINVAL,
+				"a server certificate lasts 1 to %d days, not %u", CA_DAYS,
+				days);
+		goto fail;
+	}
+	if (strcmp(cert_path, key_path) == 0) {
+		rc = ow_err_set(err, OW_EINVAL, "certificate and key must be different files (%s)",
+				cert_path);
+		goto fail;
+	}
+	if (crl_url_or_null != NULL) {
+		rc = crl_url_check(crl_url_or_null, err);
+		if (rc < 0)
+			goto fail;
+		/* Checked above: it fits, and holds no ',' to start a field. */
+		rc = ow_fmt(cdp, sizeof(cdp), "URI:%s", crl_url_or_null);
+		if (rc < 0) {
+			rc = ow_err_set(err, OW_ELIMIT, "CRL URL too long");
+			goto fail;
+		}
+	}
+	rc = load_ca(ca_cert_path, ca_key_path, &ca, &ca_key, err);
+	if (rc < 0)
+		goto fail;
 
 	rc = new_key(&key, err);
 	if (rc < 0)
@@ -611,6 +710,9 @@ int x509_issue_server(const char *ca_cert_path, const char *ca_key_path, const c
 	    (rc = add_ext(x, &ctx, NID_subject_key_identifier, "hash", err)) < 0 ||
 	    (rc = add_ext(x, &ctx, NID_authority_key_identifier, "keyid:always", err)) < 0)
 		goto fail;
+	if (crl_url_or_null != NULL &&
+	    (rc = add_ext(x, &ctx, NID_crl_distribution_points, cdp, err)) < 0)
+		goto fail;
 	if (X509_sign(x, ca_key, EVP_sha256()) <= 0) {
 		rc = ossl_fail(err, OW_ECRYPTO, "cannot sign the certificate for %s", host);
 		goto fail;
@@ -624,6 +726,76 @@ fail:
 	X509_free(x);
 	X509_free(ca);
 	EVP_PKEY_free(key);
+	EVP_PKEY_free(ca_key);
+	return rc;
+}
+
+int x509_make_crl(const char *ca_cert_path, const char *ca_key_path, unsigned days,
+		  const char *crl_path, struct ow_err *err)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext = NULL;
+	ASN1_INTEGER *number = NULL;
+	ASN1_TIME *last = NULL, *next = NULL;
+	X509_CRL *crl = NULL;
+	EVP_PKEY *ca_key = NULL;
+	X509 *ca = NULL;
+	time_t now;
+	int rc;
+
+	ERR_clear_error();
+	if (days < 1 || days > CRL_MAX_DAYS) {
+		rc = ow_err_set(err, OW_EINVAL, "a CRL lasts 1 to %d days, not %u", CRL_MAX_DAYS,
+				days);
+		goto fail;
+	}
+	rc = load_ca(ca_cert_path, ca_key_path, &ca, &ca_key, err);
+	if (rc < 0)
+		goto fail;
+	/* X509_get_key_usage gives all bits when there is no keyUsage. */
+	if ((X509_get_key_usage(ca) & KU_CRL_SIGN) == 0) {
+		rc = ow_err_set(err, OW_EINVAL, "CA certificate %s may not sign CRLs (no cRLSign)",
+				ca_cert_path);
+		goto fail;
+	}
+	now = time(NULL);
+	crl = X509_CRL_new();
+	number = ASN1_INTEGER_new();
+	if (crl == NULL || number == NULL) {
+		rc = ow_err_set(err, OW_ENOMEM, "out of memory for a CRL");
+		goto fail;
+	}
+	last = X509_time_adj_ex(NULL, 0, 0, &now);
+	next = X509_time_adj_ex(NULL, (int)days, 0, &now);
+	/* The Unix time as cRLNumber: it grows with every list made later, with
+	 * no counter to keep in a file. */
+	if (last == NULL || next == NULL || !ASN1_INTEGER_set_int64(number, (int64_t)now) ||
+	    !X509_CRL_set_version(crl, X509_CRL_VERSION_2) ||
+	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)) ||
+	    !X509_CRL_set1_lastUpdate(crl, last) || !X509_CRL_set1_nextUpdate(crl, next) ||
+	    X509_CRL_add1_ext_i2d(crl, NID_crl_number, number, 0, 0) != 1) {
+		rc = ossl_fail(err, OW_ECRYPTO, "cannot start a CRL for %s", ca_cert_path);
+		goto fail;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	X509V3_set_ctx(&ctx, ca, NULL, NULL, crl, 0);
+	ext = X509V3_EXT_nconf_nid(NULL, &ctx, NID_authority_key_identifier, "keyid:always");
+	if (ext == NULL || !X509_CRL_add_ext(crl, ext, -1)) {
+		rc = ossl_fail(err, OW_ECRYPTO, "cannot add the CRL's authorityKeyIdentifier");
+		goto fail;
+	}
+	if (X509_CRL_sign(crl, ca_key, EVP_sha256()) <= 0) {
+		rc = ossl_fail(err, OW_ECRYPTO, "cannot sign the CRL of %s", ca_cert_path);
+		goto fail;
+	}
+	rc = write_crl(crl_path, crl, err);
+fail:
+	X509_EXTENSION_free(ext);
+	ASN1_INTEGER_free(number);
+	ASN1_TIME_free(last);
+	ASN1_TIME_free(next);
+	X509_CRL_free(crl);
+	X509_free(ca);
 	EVP_PKEY_free(ca_key);
 	return rc;
 }
@@ -731,26 +903,76 @@ fail:
 	return rc;
 }
 
+/* Whole days from now until t, rounded down (not toward zero); -1 when t
+ * cannot be read. */
+static int days_until(const ASN1_TIME *t, long *days)
+{
+	long long secs;
+	int pday = 0, psec = 0;
+
+	if (t == NULL || ASN1_TIME_diff(&pday, &psec, NULL, t) != 1)
+		return -1;
+	/* pday and psec share a sign. */
+	secs = (long long)pday * 86400 + psec;
+	*days = (long)(secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400));
+	return 0;
+}
+
 int x509_leaf_days_left(const char *cert_path, long *days, struct ow_err *err)
 {
 	X509 *leaf = NULL;
-	long long secs;
-	int rc, pday = 0, psec = 0;
+	int rc;
 
 	rc = load_leaf(cert_path, &leaf, err);
 	if (rc < 0)
 		goto fail;
-	if (ASN1_TIME_diff(&pday, &psec, NULL, X509_get0_notAfter(leaf)) != 1) {
+	if (days_until(X509_get0_notAfter(leaf), days) < 0) {
 		rc = ossl_fail(err, OW_EINVAL, "certificate %s has an unreadable notAfter time",
 			       cert_path);
 		goto fail;
 	}
-	/* pday and psec share a sign; round the total down, not toward zero. */
-	secs = (long long)pday * 86400 + psec;
-	*days = (long)(secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400));
 	rc = 0;
 fail:
 	X509_free(leaf);
+	return rc;
+}
+
+int x509_crl_days_left(const char *crl_path, long *days, struct ow_err *err)
+{
+	struct ow_err e = { 0, "" };
+	const unsigned char *p;
+	X509_CRL *crl = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	ERR_clear_error();
+	rc = ow_read_file(crl_path, MAX_CRL_FILE_BYTES, &buf, &len, &e);
+	if (rc < 0) {
+		rc = ow_err_set(err, rc, "cannot read CRL file: %s", e.msg);
+		goto fail;
+	}
+	p = (const unsigned char *)buf;
+	if (len > LONG_MAX || (crl = d2i_X509_CRL(NULL, &p, (long)len)) == NULL) {
+		rc = ossl_fail(err, OW_EINVAL, "%s holds no DER CRL", crl_path);
+		goto fail;
+	}
+	if (p != (const unsigned char *)buf + len) {
+		rc = ow_err_set(err, OW_EINVAL, "%s has bytes after its CRL", crl_path);
+		goto fail;
+	}
+	if (X509_CRL_get0_nextUpdate(crl) == NULL) {
+		rc = ow_err_set(err, OW_EINVAL, "CRL %s has no nextUpdate time", crl_path);
+		goto fail;
+	}
+	if (days_until(X509_CRL_get0_nextUpdate(crl), days) < 0) {
+		rc = ossl_fail(err, OW_EINVAL, "CRL %s has an unreadable nextUpdate time", crl_path);
+		goto fail;
+	}
+	rc = 0;
+fail:
+	X509_CRL_free(crl);
+	free(buf);
 	return rc;
 }
 

@@ -19,10 +19,11 @@
  * Nothing is returned to own: results go to files or caller buffers.
  *
  * Files: private keys are written as unencrypted PKCS#8 PEM with mode 0600,
- * certificates as PEM with mode 0644, each replaced atomically
- * (ow_write_file_atomic); an existing file at the path is replaced. The key
- * is written before the certificate, so a failure in between can leave a new
- * key next to an old certificate; x509_check_pair reports that. Key bytes
+ * certificates as PEM and CRLs as DER (what a CRL distribution point
+ * serves) with mode 0644, each replaced atomically (ow_write_file_atomic);
+ * an existing file at the path is replaced. The key is written before the
+ * certificate, so a failure in between can leave a new key next to an old
+ * certificate; x509_check_pair reports that. Key bytes
  * read or encoded in memory are wiped (OPENSSL_cleanse) before being freed.
  * A certificate file may hold several PEM certificates: the first is the
  * leaf, the rest its chain.
@@ -66,6 +67,32 @@ int x509_issue_server(const char *ca_cert_path, const char *ca_key_path, const c
 		      unsigned days, const char *cert_path, const char *key_path,
 		      struct ow_err *err) OW_WUR;
 
+/*
+ * x509_issue_server, and when crl_url_or_null is not NULL the certificate
+ * also names where its CA's revocation list is: a non-critical
+ * crlDistributionPoints extension with one distribution point,
+ * fullName URI:crl_url_or_null (RFC 5280 4.2.1.13). The URL must start with
+ * "http://", be at most 512 characters and hold only URI characters (RFC
+ * 3986) other than ','; else OW_EINVAL. x509_issue_server is this with NULL.
+ */
+int x509_issue_server_crl(const char *ca_cert_path, const char *ca_key_path, const char *fqdn,
+			  unsigned days, const char *cert_path, const char *key_path,
+			  const char *crl_url_or_null, struct ow_err *err) OW_WUR;
+
+/*
+ * Writes to crl_path a new, empty certificate revocation list of the CA in
+ * ca_cert_path/ca_key_path (which must match, be a CA certificate and be
+ * unexpired, as for x509_issue_server, and whose keyUsage, when it has one,
+ * must include cRLSign; else OW_EINVAL): version 2, issuer the CA's subject,
+ * lastUpdate now, nextUpdate `days` days from now (1..365, else OW_EINVAL),
+ * no revoked certificates, extensions cRLNumber (the current Unix time, so
+ * each list made later has a larger number, as RFC 5280 5.2.3 asks) and
+ * authorityKeyIdentifier (the CA's key id), signed with SHA-256. The file
+ * is DER, mode 0644.
+ */
+int x509_make_crl(const char *ca_cert_path, const char *ca_key_path, unsigned days,
+		  const char *crl_path, struct ow_err *err) OW_WUR;
+
 /* ---- checking -------------------------------------------------------- */
 
 /*
@@ -103,6 +130,14 @@ int x509_leaf_serial(const char *cert_path, char *out, size_t outlen,
  * the second it is issued and 89 after, one that expired a minute ago -1.
  */
 int x509_leaf_days_left(const char *cert_path, long *days, struct ow_err *err) OW_WUR;
+
+/*
+ * Sets *days to the whole days from now until the nextUpdate of the DER
+ * CRL in crl_path, rounded down as x509_leaf_days_left does (negative once
+ * it is past). OW_EINVAL when the file is not one DER CRL (trailing bytes
+ * included) or has no nextUpdate. The signature is not checked.
+ */
+int x509_crl_days_left(const char *crl_path, long *days, struct ow_err *err) OW_WUR;
 
 /*
  * Verifies with X509_verify_cert, purpose sslserver, at the current time,

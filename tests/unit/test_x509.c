@@ -3,7 +3,9 @@
  * crypto/x509: a lab CA and server certificates made in a temporary
  * directory, then every check configuressl and audit rely on, each seen to
  * pass and to fail. Certificates the module cannot make (expired, not yet
- * valid, CN only) are built here with OpenSSL directly.
+ * valid, CN only) are built here with OpenSSL directly. The lab CRL is
+ * checked the way a client checks it: signature, contents, and a chain
+ * verified with CRL checking on.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -25,6 +28,8 @@
 
 #define HOST "wsus.example.test"
 #define DAYS 90
+#define CRL_URL "http://" HOST ":8530/pki/ca.crl"
+#define CRL_DAYS 30
 
 static char dir[] = "/tmp/ow-test-x509-XXXXXX";
 static int have_openssl_cli;
@@ -571,6 +576,308 @@ static void test_openssl_strict(void)
 	CHECK(system(cmd) != 0);
 }
 
+/* The CRL distribution point: there with the URL when one is given, absent
+ * otherwise; URLs that could not be one, or could break out of the
+ * extension's syntax, are refused before anything is written. */
+static void test_crl_dist_point(void)
+{
+	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], d[PATH_MAX], long_url[600];
+	struct ow_err err = { 0, "" };
+	CRL_DIST_POINTS *dps = NULL;
+	const GENERAL_NAME *gn;
+	DIST_POINT *dp;
+	X509 *leaf;
+	int crit = -2;
+
+	at(a, "ca.pem");
+	at(b, "ca.key");
+	REQUIRE(x509_issue_server_crl(a, b, HOST, DAYS, at(c, "cdp.pem"), at(d, "cdp.key"), CRL_URL,
+				      &err) == 0);
+	CHECK(x509_check_pair(c, d, HOST, &err) == 0);
+	CHECK(x509_chain_check(c, a, &err) == 0);
+	leaf = read_cert(c, 0);
+	REQUIRE(leaf != NULL);
+	dps = X509_get_ext_d2i(leaf, NID_crl_distribution_points, &crit, NULL);
+	CHECK(dps != NULL && crit == 0);
+	if (dps != NULL && sk_DIST_POINT_num(dps) == 1) {
+		dp = sk_DIST_POINT_value(dps, 0);
+		CHECK(dp->distpoint != NULL && dp->distpoint->type == 0 && dp->reasons == NULL &&
+		      dp->CRLissuer == NULL);
+		if (dp->distpoint != NULL && dp->distpoint->type == 0 &&
+		    sk_GENERAL_NAME_num(dp->distpoint->name.fullname) == 1) {
+			gn = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, 0);
+			CHECK(gn->type == GEN_URI);
+			if (gn->type == GEN_URI)
+				CHECK_STR((const char *)ASN1_STRING_get0_data(gn->d.uniformResourceIdentifier),
+					  CRL_URL);
+		} else {
+			CHECK(!"one full name");
+		}
+	} else {
+		CHECK(!"one distribution point");
+	}
+	CRL_DIST_POINTS_free(dps);
+	/* Everything else is as x509_issue_server makes it. */
+	CHECK(X509_get_key_usage(leaf) == KU_DIGITAL_SIGNATURE);
+	CHECK(X509_get_extended_key_usage(leaf) == XKU_SSL_SERVER);
+	CHECK((X509_get_extension_flags(leaf) & EXFLAG_CRITICAL) == 0);
+	X509_free(leaf);
+
+	/* Without a URL there is no such extension. */
+	leaf = read_cert(at(c, "s1.pem"), 0);
+	REQUIRE(leaf != NULL);
+	crit = -2;
+	dps = X509_get_ext_d2i(leaf, NID_crl_distribution_points, &crit, NULL);
+	CHECK(dps == NULL && crit == -1);
+	CRL_DIST_POINTS_free(dps);
+	X509_free(leaf);
+	REQUIRE(x509_issue_server_crl(a, b, HOST, DAYS, at(c, "nocdp.pem"), at(d, "nocdp.key"), NULL,
+				      &err) == 0);
+	leaf = read_cert(c, 0);
+	REQUIRE(leaf != NULL);
+	crit = -2;
+	dps = X509_get_ext_d2i(leaf, NID_crl_distribution_points, &crit, NULL);
+	CHECK(dps == NULL && crit == -1);
+	CRL_DIST_POINTS_free(dps);
+	X509_free(leaf);
+
+	/* Refused URLs: not http, a ',' that would add a field, a space, too
+	 * long, nothing after the scheme. */
+	at(c, "badurl.pem");
+	at(d, "badurl.key");
+	CHECK(x509_issue_server_crl(a, b, HOST, DAYS, c, d, "ftp://" HOST "/ca.crl", &err) ==
+	      OW_EINVAL);
+	CHECK(has(&err, "not an http:// URL"));
+	CHECK(x509_issue_server_crl(a, b, HOST, DAYS, c, d, CRL_URL ",URI:http://evil.test/", &err) ==
+	      OW_EINVAL);
+	CHECK(has(&err, "(or ',')"));
+	CHECK(x509_issue_server_crl(a, b, HOST, DAYS, c, d, "http://" HOST "/a b", &err) ==
+	      OW_EINVAL);
+	CHECK(x509_issue_server_crl(a, b, HOST, DAYS, c, d, "http://", &err) == OW_EINVAL);
+	memcpy(long_url, "http://", 7);
+	memset(long_url + 7, 'a', sizeof(long_url) - 8);
+	long_url[sizeof(long_url) - 1] = '\0';
+	CHECK(x509_issue_server_crl(a, b, HOST, DAYS, c, d, long_url, &err) == OW_EINVAL);
+	CHECK(has(&err, "at most 512 characters"));
+	CHECK(access(c, F_OK) < 0 && access(d, F_OK) < 0);
+}
+
+static X509_CRL *read_crl_der(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	X509_CRL *crl;
+
+	if (f == NULL)
+		return NULL;
+	crl = d2i_X509_CRL_fp(f, NULL);
+	fclose(f);
+	ERR_clear_error();
+	return crl;
+}
+
+/* The CRL itself: DER, 0644, v2, issued and signed by the CA, empty, with
+ * its lifetime, a cRLNumber near the current time and the CA's key id. */
+static void test_crl(void)
+{
+	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], d[PATH_MAX];
+	struct ow_err err = { 0, "" };
+	const ASN1_OBJECT *sigalg = NULL;
+	const X509_ALGOR *alg = NULL;
+	STACK_OF(X509_REVOKED) *revoked;
+	AUTHORITY_KEYID *akid;
+	ASN1_INTEGER *number;
+	X509 *ca, *ca2;
+	X509_CRL *crl;
+	int64_t n = 0;
+	int days = -1, secs = -1, crit = -2;
+	time_t now = time(NULL);
+
+	REQUIRE(x509_make_crl(at(a, "ca.pem"), at(b, "ca.key"), CRL_DAYS, at(c, "ca.crl"), &err) ==
+		0);
+	CHECK(file_mode(c) == 0644);
+	crl = read_crl_der(c);
+	ca = read_cert(a, 0);
+	ca2 = read_cert(at(d, "ca2.pem"), 0);
+	REQUIRE(crl != NULL && ca != NULL && ca2 != NULL);
+	CHECK(X509_CRL_get_version(crl) == X509_CRL_VERSION_2);
+	CHECK(X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_subject_name(ca)) == 0);
+	CHECK(X509_CRL_verify(crl, X509_get0_pubkey(ca)) == 1);
+	CHECK(X509_CRL_verify(crl, X509_get0_pubkey(ca2)) != 1);
+	ERR_clear_error();
+	X509_CRL_get0_signature(crl, NULL, &alg);
+	X509_ALGOR_get0(&sigalg, NULL, NULL, alg);
+	CHECK(OBJ_obj2nid(sigalg) == NID_ecdsa_with_SHA256);
+	revoked = X509_CRL_get_REVOKED(crl);
+	CHECK(revoked == NULL || sk_X509_REVOKED_num(revoked) == 0);
+	/* lastUpdate is now, nextUpdate CRL_DAYS after it. */
+	CHECK(ASN1_TIME_diff(&days, &secs, NULL, X509_CRL_get0_lastUpdate(crl)) == 1);
+	CHECK(days == 0 && secs <= 0 && secs > -60);
+	CHECK(ASN1_TIME_diff(&days, &secs, X509_CRL_get0_lastUpdate(crl),
+			     X509_CRL_get0_nextUpdate(crl)) == 1);
+	CHECK(days == CRL_DAYS && secs == 0);
+	number = X509_CRL_get_ext_d2i(crl, NID_crl_number, &crit, NULL);
+	CHECK(number != NULL && crit == 0);
+	CHECK(number != NULL && ASN1_INTEGER_get_int64(&n, number) == 1 && n >= (int64_t)now &&
+	      n < (int64_t)now + 60);
+	ASN1_INTEGER_free(number);
+	akid = X509_CRL_get_ext_d2i(crl, NID_authority_key_identifier, &crit, NULL);
+	CHECK(akid != NULL && crit == 0 && akid->keyid != NULL &&
+	      ASN1_OCTET_STRING_cmp(akid->keyid, X509_get0_subject_key_id(ca)) == 0);
+	AUTHORITY_KEYID_free(akid);
+	X509_CRL_free(crl);
+	X509_free(ca);
+	X509_free(ca2);
+
+	/* Replaced in place by the next one. */
+	CHECK(x509_make_crl(a, b, 1, c, &err) == 0);
+	crl = read_crl_der(c);
+	REQUIRE(crl != NULL);
+	CHECK(ASN1_TIME_diff(&days, &secs, X509_CRL_get0_lastUpdate(crl),
+			     X509_CRL_get0_nextUpdate(crl)) == 1 && days == 1 && secs == 0);
+	X509_CRL_free(crl);
+
+	/* Refusals write nothing. */
+	at(c, "refused.crl");
+	CHECK(x509_make_crl(a, at(b, "ca2.key"), CRL_DAYS, c, &err) == OW_EINVAL);
+	CHECK(has(&err, "ca2.key does not match CA certificate"));
+	CHECK(x509_make_crl(a, at(b, "ca.key"), 0, c, &err) == OW_EINVAL);
+	CHECK(has(&err, "1 to 365 days"));
+	CHECK(x509_make_crl(a, b, 366, c, &err) == OW_EINVAL);
+	CHECK(x509_make_crl(at(a, "s1.pem"), at(b, "s1.key"), CRL_DAYS, c, &err) == OW_EINVAL);
+	CHECK(has(&err, "is not a CA certificate"));
+	CHECK(x509_make_crl(at(a, "missing.pem"), at(b, "ca.key"), CRL_DAYS, c, &err) ==
+	      OW_ENOENT);
+	CHECK(access(c, F_OK) < 0);
+	CHECK(x509_make_crl(at(a, "ca.pem"), b, CRL_DAYS, "/nonexistent-dir/ca.crl", &err) ==
+	      OW_EIO);
+	CHECK(has(&err, "cannot write /nonexistent-dir/ca.crl"));
+}
+
+/* Verifies cert_path's leaf against the CA in ca_path with crl (may be
+ * NULL) and CRL checking on, as `openssl verify -crl_check -CAfile ca.pem
+ * -CRLfile crl.pem` does; returns X509_V_OK or the verify error. */
+static int verify_with_crl(const char *cert_path, const char *ca_path, X509_CRL *crl)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	X509_STORE *store = X509_STORE_new();
+	X509 *leaf = read_cert(cert_path, 0), *ca = read_cert(ca_path, 0);
+	int code = -1;
+
+	if (ctx == NULL || store == NULL || leaf == NULL || ca == NULL ||
+	    !X509_STORE_add_cert(store, ca) || (crl != NULL && !X509_STORE_add_crl(store, crl)) ||
+	    !X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK) ||
+	    !X509_STORE_CTX_init(ctx, store, leaf, NULL) ||
+	    !X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER))
+		goto done;
+	code = X509_verify_cert(ctx) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+done:
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	X509_free(leaf);
+	X509_free(ca);
+	return code;
+}
+
+static void test_crl_check(void)
+{
+	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX], d[PATH_MAX];
+	struct ow_err err = { 0, "" };
+	EVP_PKEY *other_key = NULL;
+	X509_CRL *crl, *other;
+	FILE *f;
+
+	REQUIRE(x509_make_crl(at(a, "ca.pem"), at(b, "ca.key"), CRL_DAYS, at(c, "check.crl"),
+			      &err) == 0);
+	REQUIRE(x509_issue_server_crl(a, b, HOST, DAYS, at(d, "check.pem"), at(c, "check.key"),
+				      CRL_URL, &err) == 0);
+	crl = read_crl_der(at(c, "check.crl"));
+	REQUIRE(crl != NULL);
+	/* The lab CA's own CRL: both kinds of certificate verify. */
+	CHECK(verify_with_crl(d, a, crl) == X509_V_OK);
+	CHECK(verify_with_crl(at(c, "s1.pem"), a, crl) == X509_V_OK);
+	/* CRL checking on and no CRL: the check cannot be made. */
+	CHECK(verify_with_crl(d, a, NULL) == X509_V_ERR_UNABLE_TO_GET_CRL);
+
+	/* The same list signed with another CA's key fails its signature. */
+	other = X509_CRL_dup(crl);
+	f = fopen(at(c, "ca2.key"), "r");
+	if (f != NULL) {
+		other_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+		fclose(f);
+	}
+	REQUIRE(other != NULL && other_key != NULL);
+	CHECK(X509_CRL_sign(other, other_key, EVP_sha256()) > 0);
+	CHECK(verify_with_crl(d, a, other) == X509_V_ERR_CRL_SIGNATURE_FAILURE);
+	X509_CRL_free(other);
+	EVP_PKEY_free(other_key);
+	/* Another CA's own CRL does not cover this CA's certificates. */
+	REQUIRE(x509_make_crl(at(a, "ca2.pem"), at(b, "ca2.key"), CRL_DAYS, at(c, "ca2.crl"),
+			      &err) == 0);
+	other = read_crl_der(c);
+	REQUIRE(other != NULL);
+	CHECK(verify_with_crl(d, at(a, "ca.pem"), other) == X509_V_ERR_UNABLE_TO_GET_CRL);
+	X509_CRL_free(other);
+	X509_CRL_free(crl);
+}
+
+static void test_crl_days_left(void)
+{
+	char a[PATH_MAX], b[PATH_MAX], c[PATH_MAX];
+	struct ow_err err = { 0, "" };
+	unsigned char *der = NULL;
+	X509_CRL *crl;
+	ASN1_TIME *t;
+	long days = 99;
+	int len;
+	FILE *f;
+
+	REQUIRE(x509_make_crl(at(a, "ca.pem"), at(b, "ca.key"), CRL_DAYS, at(c, "days.crl"),
+			      &err) == 0);
+	CHECK(x509_crl_days_left(c, &days, &err) == 0);
+	CHECK(days == CRL_DAYS - 1 || days == CRL_DAYS);
+	REQUIRE(x509_make_crl(a, b, 1, c, &err) == 0);
+	CHECK(x509_crl_days_left(c, &days, &err) == 0);
+	CHECK(days == 0 || days == 1);
+
+	/* Past its nextUpdate by two days and a minute: -3 (rounded down).
+	 * The signature no longer matches; days_left does not look at it. */
+	crl = read_crl_der(c);
+	REQUIRE(crl != NULL);
+	t = X509_gmtime_adj(NULL, -2 * 86400 - 60);
+	REQUIRE(t != NULL);
+	CHECK(X509_CRL_set1_nextUpdate(crl, t) == 1);
+	ASN1_TIME_free(t);
+	/* i2d_re_X509_CRL_tbs drops the cached encoding of the signed part, so
+	 * the new time is what gets written. */
+	len = i2d_re_X509_CRL_tbs(crl, NULL) > 0 ? i2d_X509_CRL(crl, &der) : -1;
+	X509_CRL_free(crl);
+	REQUIRE(len > 0);
+	f = fopen(at(c, "past.crl"), "wb");
+	REQUIRE(f != NULL);
+	CHECK(fwrite(der, 1, (size_t)len, f) == (size_t)len);
+	CHECK(fclose(f) == 0);
+	CHECK(x509_crl_days_left(c, &days, &err) == 0);
+	CHECK(days == -3);
+
+	/* The same bytes with one more after them are not one CRL. */
+	f = fopen(at(c, "trailing.crl"), "wb");
+	REQUIRE(f != NULL);
+	CHECK(fwrite(der, 1, (size_t)len, f) == (size_t)len && fputc(0, f) == 0);
+	CHECK(fclose(f) == 0);
+	OPENSSL_free(der);
+	CHECK(x509_crl_days_left(c, &days, &err) == OW_EINVAL);
+	CHECK(has(&err, "bytes after its CRL"));
+
+	CHECK(x509_crl_days_left(at(c, "missing.crl"), &days, &err) == OW_ENOENT);
+	CHECK(has(&err, "missing.crl"));
+	REQUIRE(write_text(at(c, "junk.crl"), "not a CRL\n") == 0);
+	CHECK(x509_crl_days_left(c, &days, &err) == OW_EINVAL);
+	CHECK(has(&err, "junk.crl holds no DER CRL"));
+	/* A certificate is not a CRL either. */
+	CHECK(x509_crl_days_left(at(c, "ca.pem"), &days, &err) == OW_EINVAL);
+}
+
 static void remove_dir(void)
 {
 	char path[PATH_MAX];
@@ -617,6 +924,10 @@ int main(void)
 	RUN(test_issue_refusals);
 	RUN(test_long_name);
 	RUN(test_openssl_strict);
+	RUN(test_crl_dist_point);
+	RUN(test_crl);
+	RUN(test_crl_check);
+	RUN(test_crl_days_left);
 	rc = check_done();
 	remove_dir();
 	return rc;
