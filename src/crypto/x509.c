@@ -765,7 +765,8 @@ int x509_make_crl(const char *ca_cert_path, const char *ca_key_path, unsigned da
 		rc = ow_err_set(err, OW_ENOMEM, "out of memory for a CRL");
 		goto fail;
 	}
-	last = X509_time_adj_ex(NULL, 0, 0, &now);
+	/* Backdated as certificates are, for clients whose clock is behind. */
+	last = X509_time_adj_ex(NULL, 0, -BACKDATE_SECS, &now);
 	next = X509_time_adj_ex(NULL, (int)days, 0, &now);
 	/* The Unix time as cRLNumber: it grows with every list made later, with
 	 * no counter to keep in a file. */
