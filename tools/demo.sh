@@ -11,6 +11,12 @@ set -eu
 BIN=${BIN:-build/openwsus}
 DIR=${OPENWSUS_DEMO:-demo}
 NAME=${OPENWSUS_FQDN:-wsus.openwsus.test}
+# Run as root, the server gives up root for the user openwsus, which must be
+# able to reach the data: a checkout under /root is closed to it.
+if [ "$(id -u)" = 0 ] && [ -z "${OPENWSUS_DEMO:-}" ] && getent passwd openwsus >/dev/null &&
+	! runuser -u openwsus -- test -x "$(pwd)"; then
+	DIR=/var/lib/openwsus-demo
+fi
 [ -f "$DIR/openwsus.conf" ] || "$BIN" init --data "$DIR" --fqdn "$NAME"
 NAME=$(sed -n 's/^fqdn = //p' "$DIR/openwsus.conf")
 PUB="$DIR/demo-publisher"
@@ -31,6 +37,9 @@ if [ ! -f "$DIR/demo-admin.password" ]; then
 fi
 payload="$DIR/demo-tool-setup.exe"
 [ -f "$payload" ] || printf 'openwsus demo installer payload\n' >"$payload"
+# What this script writes belongs to the data directory's owner, as the rest.
+own() { if [ "$(id -u)" = 0 ]; then chown -R --reference="$DIR" "$DIR"; fi; }
+own
 
 "$BIN" serve --data "$DIR" &
 pid=$!
@@ -48,6 +57,7 @@ if [ ! -s "$DIR/demo-update.id" ]; then
 		--user demo-admin --file "$payload" --title "openwsus demo tool 1.0" \
 		--description "A demo update published by make run" --args "/quiet" \
 		--sign-cert "$PUB/publisher.pem" --sign-key "$PUB/publisher.key" >"$DIR/demo-update.id"
+	own
 fi
 id=$(cat "$DIR/demo-update.id")
 sha=$(sha1sum "$payload" | cut -c1-40 | tr a-f A-F)

@@ -7,6 +7,7 @@
  * failure part-way removes what this run created.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -78,7 +79,7 @@ static int give_to_service_user(const char *dir, struct ow_err *err)
 	struct ow_err lookup = { 0 };
 	uid_t uid;
 	gid_t gid;
-	int acting;
+	int acting, rc;
 
 	if (geteuid() != 0)
 		return 0;
@@ -90,7 +91,14 @@ static int give_to_service_user(const char *dir, struct ow_err *err)
 	}
 	if (chown(dir, uid, gid) < 0)
 		return ow_err_set(err, OW_EIO, "chown %s: %s", dir, strerror(errno));
-	return ow_priv_act_as_owner(dir, &acting, err);
+	if ((rc = ow_priv_act_as_owner(dir, &acting, err)) < 0)
+		return rc;
+	if (faccessat(AT_FDCWD, dir, R_OK | W_OK | X_OK, AT_EACCESS) < 0)
+		return ow_err_set(err, OW_EPERM, "the service user %s cannot reach %s (%s): a "
+				  "directory above it is closed to that user; put the data "
+				  "directory where it can (e.g. /var/lib/openwsus)",
+				  OW_DEFAULT_SERVICE_USER, dir, strerror(errno));
+	return 0;
 }
 
 static int init_dir(const char *dir, const char *fqdn, int *created, struct ow_err *err)

@@ -103,6 +103,19 @@ static int check_service_user(const struct ow_config *cfg, struct ow_err *err)
 	return 0;
 }
 
+/* Every directory above the data must let the service user through (checked
+ * with the effective ids: the owner's before the drop, the only ones after). */
+static int reachable(const struct ow_config *cfg, struct ow_err *err)
+{
+	if (faccessat(AT_FDCWD, cfg->data_dir, R_OK | W_OK | X_OK, AT_EACCESS) < 0 ||
+	    faccessat(AT_FDCWD, cfg->content_dir, R_OK | W_OK | X_OK, AT_EACCESS) < 0)
+		return ow_err_set(err, OW_EPERM, "as %s, %s or %s is out of reach (%s): a directory "
+				  "above it is closed to that user; keep the data where it can "
+				  "reach it (e.g. /var/lib/openwsus)", cfg->user, cfg->data_dir,
+				  cfg->content_dir, strerror(errno));
+	return 0;
+}
+
 static int drop_root(void *arg, struct ow_err *err)
 {
 	struct serve_ctx *ctx = arg;
@@ -116,6 +129,8 @@ static int drop_root(void *arg, struct ow_err *err)
 		return ow_err_set(err, OW_EPERM, "cannot regain root to drop it: %s",
 				  strerror(errno));
 	if ((rc = ow_priv_drop(ctx->cfg.user, ctx->cfg.group, err)) < 0)
+		return rc;
+	if ((rc = reachable(&ctx->cfg, err)) < 0)
 		return rc;
 	ow_info("running as %s (uid %ld gid %ld); root given up", ctx->cfg.user,
 		(long)getuid(), (long)getgid());
@@ -203,7 +218,8 @@ int cmd_serve(int argc, char **argv)
 	if ((rc = http_tls_new(ctx.cfg.tls_cert, ctx.cfg.tls_key, ctx.cfg.tls_client_ca, &ctx.tls,
 			       &err)) < 0)
 		goto fail;
-	if ((rc = ow_priv_act_as_owner(dir, &acting, &err)) < 0)
+	if ((rc = ow_priv_act_as_owner(dir, &acting, &err)) < 0 ||
+	    (acting && (rc = reachable(&ctx.cfg, &err)) < 0))
 		goto fail;
 	if ((rc = store_open(ctx.cfg.store_url, dir, &st, &err)) < 0)
 		goto fail;

@@ -104,6 +104,18 @@ expect_match "...with the command that creates it" "$(cat "$T/refused.log")" \
 expect "root as the service user is refused" "$(try_serve "$D" --user root)" 1
 expect_match "...naming the guide's practice" "$(cat "$T/refused.log")" "is root: name an unprivileged user"
 
+mkdir -m 700 "$T/closed"
+out=$("$OPENWSUS" init --data "$T/closed/data" --fqdn "$FQDN" 2>&1)
+expect "init where the service user cannot reach: exit 1" "$?" 1
+expect_match "...saying why" "$out" "the service user openwsus cannot reach $T/closed/data .*put the data directory where it can"
+expect "...and leaving nothing behind" "$(ls -A "$T/closed")" ""
+init_data "$T/d3" || fail "init d3"
+mv "$T/d3" "$T/closed/data"
+expect "a data directory moved out of the service user's reach is refused" \
+	"$(try_serve "$T/closed/data")" 1
+expect_match "...saying why" "$(cat "$T/refused.log")" \
+	"as openwsus, $T/closed/data or .* is out of reach"
+
 # ---- the systemd unit -----------------------------------------------------------
 unit="$(dirname "$0")/../../contrib/openwsus.service"
 sed "s#/usr/local/bin/openwsus#$OPENWSUS#" "$unit" >"$T/openwsus.service"
