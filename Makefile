@@ -45,7 +45,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps check bench run clean unit fuzz asan
+.PHONY: all deps check bench run clean unit fuzz fuzz-run asan
 all: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/%.o: %.c
@@ -106,6 +106,12 @@ fuzz:
 		$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -O1 -g -Isrc -Ibuild-fuzz/gen -I$(LLHTTP_INC) $(PKG_CFLAGS) \
 		-fsanitize=fuzzer,address,undefined -o build-fuzz/bin/$$n $$f \
 		build-fuzz/libopenwsus.a $(PKG_LIBS) -pthread || exit 1; done
+
+# Runs every fuzz target for FUZZ_SECONDS (default 60) on a copy of its
+# seed corpus and prints the executions; `make check` does the same briefly.
+FUZZ_SECONDS ?= 60
+fuzz-run: fuzz
+	SKIP_PLAIN=1 SKIP_ASAN=1 FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh
 
 check: all
 	$(MAKE) asan

@@ -48,7 +48,7 @@ suite() {
 }
 
 fuzz() {
-	local f name out corpus
+	local f name out corpus runs total=0 crashed=0
 	for f in build-fuzz/bin/fuzz_*; do
 		[ -x "$f" ] || continue
 		name=$(basename "$f")
@@ -58,12 +58,16 @@ fuzz() {
 		cp tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
 		if "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
 			"$corpus" >"$out" 2>&1; then
-			echo "PASS $name ($(grep -o 'Done [0-9]* runs' "$out" | tail -n 1))" >>"$out"
+			runs=$(grep -o 'Done [0-9]* runs' "$out" | tail -n 1 | grep -o '[0-9]*')
+			total=$((total + ${runs:-0}))
+			echo "PASS $name (${runs:-?} runs in ${FUZZ_SECONDS} s)" >>"$out"
 		else
+			crashed=$((crashed + 1))
 			echo "FAIL $name" >>"$out"
 		fi
 		count "fuzz/$name" "$out" 0
 	done
+	echo "fuzz: $total executions over all targets, $crashed target(s) with a crash"
 }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
