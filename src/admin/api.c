@@ -44,6 +44,41 @@ void admin_reply(struct call *c, int status, json_t *j)
 	json_decref(j);
 }
 
+/* Replaces each byte that does not begin a valid UTF-8 sequence with '?'.
+ * A message may quote the peer's bytes (a path segment, a JSON parser's
+ * context) or be cut inside a character by its buffer; jansson refuses
+ * invalid UTF-8, and the error would go out without its body. */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		unsigned int cp, min;
+		size_t n, i;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			n = 1, cp = *p & 0x1fu, min = 0x80;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			n = 2, cp = *p & 0x0fu, min = 0x800;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			n = 3, cp = *p & 0x07u, min = 0x10000;
+		} else {
+			*p++ = '?';
+			continue;
+		}
+		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
+			cp = cp << 6 | (p[i] & 0x3fu);
+		if (i <= n || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			*p++ = '?';
+		else
+			p += n + 1;
+	}
+}
+
 void admin_error(struct call *c, int status, const char *code, const char *fmt, ...)
 {
 	char msg[512];
@@ -52,6 +87,7 @@ void admin_error(struct call *c, int status, const char *code, const char *fmt, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	utf8_scrub(msg);
 	c->res->reason = code;
 	admin_reply(c, status, json_pack("{s:s, s:s}", "error", code, "message", msg));
 }
@@ -187,6 +223,19 @@ const char *admin_str(struct call *c, const char *key, int required)
 		return NULL;
 	}
 	return json_string_value(v);
+}
+
+/* Optional string member key: *out is the string, or NULL when it is
+ * absent or null; -1 (answered 400) when it has another type. */
+static int opt_str(struct call *c, const char *key, const char **out)
+{
+	json_t *v = json_object_get(c->body, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	*out = admin_str(c, key, 0);
+	return *out ? 0 : -1;
 }
 
 int admin_body(struct call *c)
@@ -639,7 +688,8 @@ static void approve(struct call *c)
 	if (admin_body(c) < 0 || (id = admin_str(c, "update_id", 1)) == NULL ||
 	    (group = admin_str(c, "group", 1)) == NULL || (action = admin_str(c, "action", 1)) == NULL)
 		return;
-	deadline = admin_str(c, "deadline", 0);
+	if (opt_str(c, "deadline", &deadline) < 0)
+		return;
 	children = json_object_get(c->body, "apply_to_children");
 	if (children && !json_is_boolean(children)) {
 		admin_error(c, 400, "invalid", "\"apply_to_children\" must be true or false");
@@ -745,9 +795,9 @@ static void add_user(struct call *c)
 	if (admin_body(c) < 0 || (name = admin_str(c, "name", 1)) == NULL ||
 	    (role = admin_str(c, "role", 1)) == NULL)
 		return;
-	password = admin_str(c, "password", 0);
-	kerberos = admin_str(c, "kerberos", 0);
-	subject = admin_str(c, "cert_subject", 0);
+	if (opt_str(c, "password", &password) < 0 || opt_str(c, "kerberos", &kerberos) < 0 ||
+	    opt_str(c, "cert_subject", &subject) < 0)
+		return;
 	if (auth_name_normalize(name, norm, sizeof(norm)) < 0) {
 		admin_error(c, 400, "invalid", "a principal name is 1..64 of A-Z a-z 0-9 . _ - "
 					       "with at most one '\\\\' or '@'");
