@@ -86,6 +86,10 @@ expect_match "...saying why" "$(cat "$T/body")" "removable"
 expect "a category cannot be approved" "$(api "${A[@]}" -X POST -d '{"update_id":"56309036-4c77-4dd9-951a-99ee9c246a94","group":"Servers","action":"install"}' "$API/approvals")" 400
 expect "a bad deadline is refused" "$(api "${A[@]}" -X POST -d "{\"update_id\":\"$BUNDLE\",\"group\":\"Web\",\"action\":\"install\",\"deadline\":\"tomorrow\"}" "$API/approvals")" 400
 expect "an unknown group is 404" "$(api "${A[@]}" -X POST -d "{\"update_id\":\"$BUNDLE\",\"group\":\"Nope\",\"action\":\"install\"}" "$API/approvals")" 404
+expect "a deadline that is not a string is refused" "$(api "${A[@]}" -X POST -d "{\"update_id\":\"$BUNDLE\",\"group\":\"Web\",\"action\":\"install\",\"deadline\":5}" "$API/approvals")" 400
+check "...with one JSON error body, nothing after it" python3 -c "import json,sys; d=json.load(open('$T/body')); sys.exit(d.get('error') != 'invalid')"
+api "${A[@]}" "$API/approvals?update_id=$BUNDLE" >/dev/null
+check "...and no approval for Web was made" bash -c "! grep -q '\"group\":\"Web\"' '$T/body'"
 expect "decline the leaf" "$(api "${A[@]}" -X POST -d "{\"update_id\":\"$LEAF\"}" "$API/declines")" 201
 expect "approving a declined update is refused" "$(api "${A[@]}" -X POST -d "{\"update_id\":\"$LEAF\",\"group\":\"Servers\",\"action\":\"install\"}" "$API/approvals")" 400
 api "${A[@]}" "$API/updates/$LEAF" >/dev/null
@@ -111,6 +115,9 @@ expect_match "refused writes are logged" "$(cat "$SERVER_LOG")" "reporter bob ma
 # The administrator adds a user through the API; it can log in.
 expect "administrator adds a reporter" "$(api "${A[@]}" -X POST -d '{"name":"carol","role":"reporters","password":"carol password 12"}' "$API/users")" 201
 expect "the new user logs in" "$(api -u 'carol:carol password 12' "$API/groups")" 200
+expect "a Kerberos name that is not a string is refused" "$(api "${A[@]}" -X POST -d '{"name":"dave","role":"reporters","password":"dave password 12","kerberos":5}' "$API/users")" 400
+api "${A[@]}" "$API/users" >/dev/null
+check "...and no principal dave was made" bash -c "! grep -q '\"dave\"' '$T/body'"
 
 # The audit trail has each change, with who did it.
 api "${R[@]}" "$API/audit" >/dev/null
