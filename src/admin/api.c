@@ -328,6 +328,10 @@ static int authenticate(struct call *c)
 		auth_limiter_fail(c->ctx->limiter, ukey, now);
 		auth_limiter_fail(c->ctx->limiter, akey, now);
 		ow_warn("admin API: failed login for '%s' from %s", name, host);
+		/* Kept in the audit trail too; the limiter bounds how many. */
+		if (catalog_auth_event(c->st, name, "auth.fail", host, "Basic: unknown account or "
+				       "wrong password", &err) < 0)
+			ow_warn("admin API: cannot audit a failed login: %s", err.msg);
 		unauthorized(c, "unknown account or wrong password");
 		return -1;
 	}

@@ -1258,6 +1258,8 @@ static int reporter_change(const struct store_audit_row *r, void *arg)
 {
 	struct change_scan *c = arg;
 
+	if (strncmp(r->action, "auth.", 5) == 0)
+		return 0; /* a failed login in their name is not a change they made */
 	add(c->list, "%s%s %s %s at %s", c->changes ? "; " : "", r->principal, r->action, r->target,
 	    r->at);
 	c->changes++;

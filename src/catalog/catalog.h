@@ -89,6 +89,10 @@ int catalog_audit(struct store *st, store_audit_cb cb, void *arg, struct ow_err 
 int catalog_user_find(struct store *st, const char *field, const char *value,
 		      struct store_principal_row *out, struct ow_err *err) OW_WUR;
 int catalog_user_touch(struct store *st, const char *name, struct ow_err *err) OW_WUR;
+/* An authentication event for the audit trail ("auth.fail"): who it claimed
+ * to be, from where, and how. */
+int catalog_auth_event(struct store *st, const char *principal, const char *action,
+		       const char *peer, const char *how, struct ow_err *err) OW_WUR;
 /* Server-side targeting: puts a computer in (member = 1) or out of a group. */
 int catalog_member_set(struct store *st, const char *computer_id, const char *group, int member,
 		       const char *principal, struct ow_err *err) OW_WUR;

@@ -181,3 +181,9 @@ int catalog_content_get(struct store *st, const char *sha1, char ext[16], long l
 {
 	return store_content_get(st, sha1, ext, size, err);
 }
+
+int catalog_auth_event(struct store *st, const char *principal, const char *action,
+		       const char *peer, const char *how, struct ow_err *err)
+{
+	return store_audit_add(st, principal, action, peer, how, err);
+}

@@ -133,6 +133,9 @@ for i in 1 2 3 4 5 6 7; do codes="$codes $(api -u "alice:wrong$i" "$API/groups")
 expect "five failures are 401, then 429" "$codes" " 401 401 401 401 401 401 429"
 check "429 carries Retry-After" bash -c "curl -sS -D - -o /dev/null -u alice:x --cacert '$D/tls/ca.pem' --resolve '$FQDN:$HTTPS_PORT:127.0.0.1' '$API/groups' | grep -qi '^Retry-After: [0-9]'"
 expect_match "failed logins are logged" "$(cat "$SERVER_LOG")" "failed login for 'alice'"
+expect "...and kept in the audit trail (auth.fail, who, from where), one per failure, none per 429" \
+	"$(sqlite3 "$D/store.db" "select principal, target, count(*) from audit_log where action = 'auth.fail' group by 1, 2")" \
+	"alice|127.0.0.1|6"
 
 stop_server
 expect "SIGTERM exits 0" "$STOP_STATUS" 0
