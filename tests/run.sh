@@ -66,6 +66,7 @@ fuzz() {
 			echo "FAIL $name" >>"$out"
 		fi
 		count "fuzz/$name" "$out" 0
+		grep -o '(.* runs in .*)' "$out" | tail -n 1 | sed "s/^/    /"
 	done
 	echo "fuzz: $total executions over all targets, $crashed target(s) with a crash"
 }
