@@ -42,10 +42,16 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 # Small programs the integration scripts use (tests/tools/NAME.c -> $(BUILD)/tools/NAME).
-TOOL_SRC := $(wildcard tests/tools/*.c)
+# tests/tools/wusp_msg.c is not one: it holds the MS-WUSP client messages that
+# wusp-client and bench/storm link.
+TOOL_MSG_OBJ := $(BUILD)/tests/tools/wusp_msg.o
+TOOL_SRC := $(filter-out tests/tools/wusp_msg.c,$(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all deps check bench run clean unit fuzz fuzz-run asan
+# Benchmark programs (bench/NAME.c -> $(BUILD)/bench/NAME), built for `make bench`.
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+.PHONY: all deps check bench bench-tools run clean unit fuzz fuzz-run asan
 all: $(BIN) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/%.o: %.c
@@ -86,7 +92,21 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
 	@echo "CC $<"
-	@$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(filter %.o,$^) $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
+
+$(BUILD)/tools/wusp-client: $(TOOL_MSG_OBJ)
+
+$(TOOL_MSG_OBJ): tests/tools/wusp_msg.c
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bench/%: bench/%.c $(TOOL_MSG_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -Itests/tools -o $@ $< $(TOOL_MSG_OBJ) $(LIB) $(PKG_LIBS) $(ALL_LDFLAGS)
+
+bench-tools: $(BENCH_BIN)
 
 unit: $(UNIT_BIN)
 
@@ -126,7 +146,7 @@ run:
 	$(MAKE) all
 	sh tools/demo.sh
 
-bench: all
+bench: all bench-tools
 	sh bench/run.sh
 
 clean:

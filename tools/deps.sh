@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Installs the Debian 12 packages openwsus needs to build, test and run, and
-# creates the service user 'openwsus'.
+# Installs the Debian 12 packages openwsus needs to build, test, benchmark
+# (nginx and wrk, for `make bench`) and run, and creates the service user
+# 'openwsus'.
 # Idempotent: when every package is already installed it does nothing.
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev \
 libevent-dev node-llhttp libinih-dev libsqlite3-dev libssl-dev libexpat1-dev \
 libsodium-dev libjansson-dev libcurl4-openssl-dev \
 openssl curl ca-certificates procps iproute2 sqlite3 python3 xxd \
-systemd testssl.sh sslscan"
+systemd testssl.sh sslscan \
+nginx wrk"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
