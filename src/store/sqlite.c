@@ -6,6 +6,7 @@
  * migration in its own BEGIN IMMEDIATE transaction so that a crash leaves
  * the schema at one version or the next, never between.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,16 @@ rollback:
 	return rc;
 }
 
+/* SQLite counts every allocation under one global mutex unless told not to;
+ * with a connection per worker thread that mutex is contended on every
+ * statement. Must run before SQLite initializes: once, before any open. */
+static pthread_once_t sq_configured = PTHREAD_ONCE_INIT;
+
+static void sq_configure(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *rel, const char *data_dir, struct store **out, struct ow_err *err)
 {
 	struct sqlite_store *st = NULL;
@@ -187,6 +198,7 @@ static int sq_open(const char *rel, const char *data_dir, struct store **out, st
 	{
 		mode_t old = umask(077); /* the database is readable by its owner only */
 
+		(void)pthread_once(&sq_configured, sq_configure);
 		rc = sqlite3_open_v2(path, &st->db,
 				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				     NULL);

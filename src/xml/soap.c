@@ -38,30 +38,40 @@ int soap_escape(struct ow_buf *b, const char *s)
 	int rc = 0;
 
 	while (*p && rc == 0) {
+		const unsigned char *run = p;
 		size_t n;
 
-		switch (*p) {
-		case '&': rc = ow_buf_adds(b, "&amp;"); p++; continue;
-		case '<': rc = ow_buf_adds(b, "&lt;"); p++; continue;
-		case '>': rc = ow_buf_adds(b, "&gt;"); p++; continue;
-		case '"': rc = ow_buf_adds(b, "&quot;"); p++; continue;
-		case '\'': rc = ow_buf_adds(b, "&apos;"); p++; continue;
-		}
-		if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
-			rc = ow_buf_adds(b, fffd); /* not allowed in XML 1.0 */
-			p++;
-			continue;
-		}
-		/* Text from peers (a SOAPAction header) may be any bytes: an
-		 * invalid UTF-8 byte becomes U+FFFD so the envelope stays XML. */
-		n = utf8_len(p);
-		if (n == 0) {
-			rc = ow_buf_adds(b, fffd);
-			p++;
-		} else {
-			rc = ow_buf_add(b, p, n);
+		/* The longest run that needs no escaping goes out in one call. */
+		for (;;) {
+			unsigned char c = *p;
+
+			if (c == 0 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+				break;
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				break;
+			if (c < 0x80) {
+				p++;
+				continue;
+			}
+			if ((n = utf8_len(p)) == 0)
+				break;
 			p += n;
 		}
+		if (p > run && (rc = ow_buf_add(b, run, (size_t)(p - run))) < 0)
+			break;
+		switch (*p) {
+		case '\0': continue;
+		case '&': rc = ow_buf_adds(b, "&amp;"); break;
+		case '<': rc = ow_buf_adds(b, "&lt;"); break;
+		case '>': rc = ow_buf_adds(b, "&gt;"); break;
+		case '"': rc = ow_buf_adds(b, "&quot;"); break;
+		case '\'': rc = ow_buf_adds(b, "&apos;"); break;
+		/* A control character XML 1.0 does not allow, or a byte that is
+		 * not UTF-8 (text from peers may be any bytes): U+FFFD keeps the
+		 * envelope XML. */
+		default: rc = ow_buf_adds(b, fffd); break;
+		}
+		p++;
 	}
 	return rc;
 }
