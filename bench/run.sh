@@ -131,6 +131,7 @@ storms. Goals are the issue's, reported next to each figure and never asserted; 
 under "Previous runs".
 
 EOF
+	[ -f bench/speed-log.md ] && cat bench/speed-log.md
 	echo "## Run $WHEN, commit $COMMIT"
 	echo
 	echo "- machine: $CORES cores ($CPU), $MEM memory, $KERNEL"
